@@ -1,0 +1,156 @@
+//! The subcommands: wire settings, loading, the simulator, the runner and reporters together.
+
+use std::collections::HashSet;
+use std::io::IsTerminal;
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use serde_json::Value;
+
+use crate::check;
+use crate::cli::{Cli, Command, ListArgs, RunArgs, ValidateArgs, VarArgs};
+use crate::error::{EXIT_OK, Error};
+use crate::http::{Client, ClientOptions};
+use crate::model::{Collection, Environment};
+use crate::parse;
+use crate::report::{FanOut, Reporter, terminal::Terminal};
+use crate::runner::{RunOptions, Runner};
+use crate::settings;
+use crate::template::{Templates, Tpl};
+
+/// Names `--mock` provides to collections.
+pub const MOCK_VARS: &[&str] = &["base_url", "app_token"];
+
+/// Runs a parsed command line; returns the process exit code. Errors go to stderr.
+pub async fn main(cli: Cli) -> u8 {
+    let result = match cli.command {
+        Command::Run(args) => run(args).await,
+        Command::Validate(args) => validate(&args),
+        Command::List(args) => list(&args),
+        Command::Mock(args) => crate::mock::serve_forever(&args).await.map(|()| EXIT_OK),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("{}", e.to_string().trim_end());
+            e.exit_code()
+        }
+    }
+}
+
+/// Loaded input: environment, collections, all templates.
+struct Loaded {
+    templates: Templates,
+    env: Environment,
+    collections: Vec<Collection>,
+    cli_vars: IndexMap<String, Value>,
+}
+
+fn load(paths: &[std::path::PathBuf], vars: &VarArgs) -> Result<Loaded, Error> {
+    let paths = settings::collection_paths(paths)?;
+    let cli_vars = settings::cli_vars(&vars.vars)?;
+    let mut templates = Templates::new();
+    let env = match &vars.env {
+        Some(p) => parse::load_environment(p, &mut templates)?,
+        None => Environment::default(),
+    };
+    let mut collections = Vec::new();
+    let mut errors = Vec::new();
+    for p in &paths {
+        match parse::load_collection(p, &mut templates) {
+            Ok(c) => collections.push(c),
+            Err(Error::Input(d)) => errors.push(*d),
+            Err(e) => return Err(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::Inputs(errors));
+    }
+    Ok(Loaded { templates, env, collections, cli_vars })
+}
+
+fn static_check(l: &Loaded, extra: &[&str]) -> Result<(), Error> {
+    let mut outside: HashSet<String> = l.env.variables.keys().cloned().collect();
+    outside.extend(l.cli_vars.keys().cloned());
+    outside.extend(extra.iter().map(|s| s.to_string()));
+    let problems: Vec<_> = l.collections.iter().flat_map(|c| check::undefined_variables(c, &outside)).collect();
+    if problems.is_empty() { Ok(()) } else { Err(Error::Inputs(problems)) }
+}
+
+async fn run(args: RunArgs) -> Result<u8, Error> {
+    let mut loaded = load(&args.collections, &args.vars)?;
+    let timeout = args.timeout.as_deref().map(|t| settings::duration("--timeout", t)).transpose()?;
+    let sim = if args.mock { Some(crate::mock::start_background(&args.sim).await?) } else { None };
+    if let Some(sim) = &sim {
+        let provided = [("base_url", sim.base_url.clone()), ("app_token", sim.app_token.clone())];
+        for (k, v) in provided {
+            loaded.cli_vars.entry(k.to_string()).or_insert(Value::String(v));
+        }
+    }
+    static_check(&loaded, &[])?;
+    let client = Client::new(&ClientOptions { insecure: args.insecure, timeout }).map_err(Error::Usage)?;
+    let Loaded { templates, env, collections, cli_vars } = loaded;
+    let runner = Runner {
+        templates: Arc::new(templates),
+        client,
+        env: Arc::new(env),
+        cli_vars,
+        options: RunOptions { bail: args.bail, keep_bodies: args.verbose, ..RunOptions::default() },
+    };
+    let stdout = std::io::stdout();
+    let live = stdout.is_terminal();
+    let colour = live && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let terminal = Terminal::new(std::io::BufWriter::new(stdout.lock()), colour, args.verbose, live);
+    let mut reporters = FanOut { reporters: vec![Box::new(terminal)] };
+    let mut code = EXIT_OK;
+    for c in &collections {
+        let summary = runner.run(c, 0, &mut reporters).await;
+        code = worst(code, summary.exit_code());
+        if args.bail && summary.exit_code() != EXIT_OK {
+            break;
+        }
+    }
+    let _ = reporters.finish();
+    drop(sim);
+    Ok(code)
+}
+
+/// 3 wins over 2 over 1 over 0.
+fn worst(a: u8, b: u8) -> u8 {
+    a.max(b)
+}
+
+fn validate(args: &ValidateArgs) -> Result<u8, Error> {
+    let loaded = load(&args.collections, &args.vars)?;
+    let extra: &[&str] = if args.mock { MOCK_VARS } else { &[] };
+    static_check(&loaded, extra)?;
+    for c in &loaded.collections {
+        println!("ok: {} ({}): {} requests", c.name, c.file.name(), c.requests.len());
+    }
+    Ok(EXIT_OK)
+}
+
+fn list(args: &ListArgs) -> Result<u8, Error> {
+    let loaded = load(&args.collections, &VarArgs { env: None, vars: vec![] })?;
+    let mut out = String::new();
+    for c in &loaded.collections {
+        out.push_str(&format!("{} ({})\n", c.name, c.file.name()));
+        let mut open: Vec<String> = Vec::new();
+        for r in &c.requests {
+            let common = open.iter().zip(&r.folder).take_while(|(a, b)| a == b).count();
+            open.truncate(common);
+            for f in &r.folder[common..] {
+                out.push_str(&format!("{}{}/\n", "  ".repeat(open.len() + 1), f));
+                open.push(f.clone());
+            }
+            let url = match &r.url {
+                Tpl::Str(s) | Tpl::Native(s) => s.text.clone(),
+                Tpl::Lit(v) => crate::template::value_to_text(v.clone()),
+                _ => String::new(),
+            };
+            out.push_str(&format!("{}{:<7} {}  {}\n", "  ".repeat(open.len() + 1), r.method, r.name, url));
+        }
+    }
+    print!("{out}");
+    Ok(EXIT_OK)
+}
