@@ -20,7 +20,12 @@ pub fn check(a: &Assertion, ex: &Exchange, resolver: &Resolver<'_>) -> Vec<Asser
         Err(msg) => {
             return vec![AssertionResult {
                 target,
-                op: a.matcher.ops.first().map_or("equals", |(o, _)| o.name()).to_string(),
+                op: a
+                    .matcher
+                    .ops
+                    .first()
+                    .map_or("equals", |(o, _)| o.name())
+                    .to_string(),
                 passed: false,
                 expected: Value::Null,
                 actual: None,
@@ -32,7 +37,11 @@ pub fn check(a: &Assertion, ex: &Exchange, resolver: &Resolver<'_>) -> Vec<Asser
     };
     let mut out = Vec::new();
     let multi = matches!(&a.target, Target::Json(p) if !p.singular);
-    let cx = Cx { r: resolver, multi };
+    let cx = Cx {
+        r: resolver,
+        multi,
+        ms: matches!(a.target, Target::Duration),
+    };
     eval(&a.matcher, actual.as_ref(), &cx, &target, &mut out);
     out
 }
@@ -56,18 +65,41 @@ struct Cx<'r, 'a> {
     r: &'r Resolver<'a>,
     /// The actual value is the array of a non-singular JSONPath's matches.
     multi: bool,
+    /// Values are milliseconds (the `duration` target).
+    ms: bool,
 }
 
-fn eval(m: &Matcher, actual: Option<&Value>, cx: &Cx<'_, '_>, target: &str, out: &mut Vec<AssertionResult>) {
+fn eval(
+    m: &Matcher,
+    actual: Option<&Value>,
+    cx: &Cx<'_, '_>,
+    target: &str,
+    out: &mut Vec<AssertionResult>,
+) {
     for (op, loc) in &m.ops {
         if let Op::Length(inner) = op {
             let len = actual.and_then(length);
             let before = out.len();
             match len {
-                Some(n) => eval(inner, Some(&Value::from(n)), &Cx { r: cx.r, multi: false }, &format!("{target} length"), out),
-                None => out.push(result(target, op, loc, Value::Null, actual, Some(
-                    format!("has no length: {}", describe(actual)),
-                ))),
+                Some(n) => eval(
+                    inner,
+                    Some(&Value::from(n)),
+                    &Cx {
+                        r: cx.r,
+                        multi: false,
+                        ms: false,
+                    },
+                    target,
+                    out,
+                ),
+                None => out.push(result(
+                    target,
+                    op,
+                    loc,
+                    Value::Null,
+                    actual,
+                    Some(format!("has no length: {}", describe(actual))),
+                )),
             }
             for res in &mut out[before..] {
                 res.op = format!("length.{}", res.op);
@@ -82,7 +114,14 @@ fn eval(m: &Matcher, actual: Option<&Value>, cx: &Cx<'_, '_>, target: &str, out:
     }
 }
 
-fn result(target: &str, op: &Op, loc: &Loc, expected: Value, actual: Option<&Value>, failure: Option<String>) -> AssertionResult {
+fn result(
+    target: &str,
+    op: &Op,
+    loc: &Loc,
+    expected: Value,
+    actual: Option<&Value>,
+    failure: Option<String>,
+) -> AssertionResult {
     let diff = match (&failure, op) {
         (Some(_), Op::Equals(_)) => actual.and_then(|a| diff(&expected, a)),
         _ => None,
@@ -100,70 +139,132 @@ fn result(target: &str, op: &Op, loc: &Loc, expected: Value, actual: Option<&Val
 }
 
 /// Applies one operator: the expected value shown, and `Some(reason)` when it failed.
-fn apply(op: &Op, actual: Option<&Value>, cx: &Cx<'_, '_>) -> Result<(Value, Option<String>), String> {
-    let render = |t| cx.r.render(t).map_err(|e| format!("expected value: {}", e.diagnostic.message));
-    let fail = |cond: bool, msg: String| if cond { None } else { Some(msg) };
+fn apply(
+    op: &Op,
+    actual: Option<&Value>,
+    cx: &Cx<'_, '_>,
+) -> Result<(Value, Option<String>), String> {
+    let render = |t| {
+        cx.r.render(t)
+            .map_err(|e| format!("expected value: {}", e.diagnostic.message))
+    };
+    let got = cx.describe(actual);
     Ok(match op {
         Op::Equals(t) => {
             let e = render(t)?;
             let ok = actual.is_some_and(|a| loose_eq(a, &e));
-            let msg = format!("expected {}, got {}", show(&e), describe(actual));
-            (e, fail(ok, msg))
+            let msg = format!("expected {}, got {got}", cx.show(&e));
+            (e, verdict(ok, msg))
         }
         Op::NotEquals(t) => {
             let e = render(t)?;
             let ok = !actual.is_some_and(|a| loose_eq(a, &e));
-            (e.clone(), fail(ok, format!("expected anything but {}", show(&e))))
+            let msg = format!("expected anything but {}", cx.show(&e));
+            (e, verdict(ok, msg))
         }
+        Op::OneOf(ts) => {
+            let es = ts.iter().map(render).collect::<Result<Vec<_>, _>>()?;
+            let ok = actual.is_some_and(|a| es.iter().any(|e| loose_eq(a, e)));
+            let e = Value::Array(es);
+            let msg = format!("expected one of {}, got {got}", cx.show(&e));
+            (e, verdict(ok, msg))
+        }
+        Op::Contains(t) | Op::NotContains(t) => {
+            let e = render(t)?;
+            let want = matches!(op, Op::Contains(_));
+            let has = actual.is_some_and(|a| contains(a, &e));
+            let msg = format!(
+                "expected {got} {}{}",
+                if want {
+                    "to contain "
+                } else {
+                    "not to contain "
+                },
+                cx.show(&e)
+            );
+            (e, verdict(has == want, msg))
+        }
+        Op::Gt(t) | Op::Gte(t) | Op::Lt(t) | Op::Lte(t) => ordering(op, render(t)?, actual, cx),
+        Op::Length(_) => unreachable!("handled by eval"),
+        _ => shape(op, actual, cx),
+    })
+}
+
+/// Operators without an expected template: `exists`, `type`, `matches`, status class.
+fn shape(op: &Op, actual: Option<&Value>, cx: &Cx<'_, '_>) -> (Value, Option<String>) {
+    let got = cx.describe(actual);
+    match op {
         Op::Exists(want) => {
             let present = match actual {
                 Some(Value::Array(a)) if cx.multi => !a.is_empty(),
                 Some(_) => true,
                 None => false,
             };
-            let msg = if *want { "expected it to exist, but it is absent".to_string() } else { format!("expected it to be absent, got {}", describe(actual)) };
-            (Value::Bool(*want), fail(present == *want, msg))
+            let msg = if *want {
+                "expected it to exist, but it is absent".to_string()
+            } else {
+                format!("expected it to be absent, got {got}")
+            };
+            (Value::Bool(*want), verdict(present == *want, msg))
         }
         Op::Type(t) => {
             let ok = actual.is_some_and(|a| has_type(a, *t));
-            (Value::String(t.name().into()), fail(ok, format!("expected a {}, got {}", t.name(), describe(actual))))
+            (
+                Value::String(t.name().into()),
+                verdict(ok, format!("expected a {}, got {got}", t.name())),
+            )
         }
         Op::Matches(re) => {
             let ok = actual.is_some_and(|a| re.is_match(&text(a)));
-            (Value::String(re.as_str().into()), fail(ok, format!("expected a match for /{}/, got {}", re.as_str(), describe(actual))))
-        }
-        Op::Contains(t) | Op::NotContains(t) => {
-            let e = render(t)?;
-            let has = actual.is_some_and(|a| contains(a, &e));
-            let want = matches!(op, Op::Contains(_));
-            let msg = format!("expected {} {}{}", describe(actual), if want { "to contain " } else { "not to contain " }, show(&e));
-            (e, fail(has == want, msg))
-        }
-        Op::Gt(t) | Op::Gte(t) | Op::Lt(t) | Op::Lte(t) => {
-            let e = render(t)?;
-            let (sym, ok): (&str, fn(Ordering) -> bool) = match op {
-                Op::Gt(_) => (">", |o| o == Ordering::Greater),
-                Op::Gte(_) => (">=", |o| o != Ordering::Less),
-                Op::Lt(_) => ("<", |o| o == Ordering::Less),
-                _ => ("<=", |o| o != Ordering::Greater),
-            };
-            match actual.and_then(|a| compare(a, &e)) {
-                Some(o) => (e.clone(), fail(ok(o), format!("expected {} {sym} {}", describe(actual), show(&e)))),
-                None => (e.clone(), Some(format!("cannot compare {} with {}", describe(actual), show(&e)))),
-            }
-        }
-        Op::OneOf(ts) => {
-            let es = ts.iter().map(render).collect::<Result<Vec<_>, _>>()?;
-            let ok = actual.is_some_and(|a| es.iter().any(|e| loose_eq(a, e)));
-            let e = Value::Array(es);
-            (e.clone(), fail(ok, format!("expected one of {}, got {}", show(&e), describe(actual))))
+            let msg = format!("expected a match for /{}/, got {got}", re.as_str());
+            (Value::String(re.as_str().into()), verdict(ok, msg))
         }
         Op::Class(c) => {
-            let ok = actual.and_then(Value::as_u64).is_some_and(|s| s / 100 == u64::from(*c));
-            (Value::String(format!("{c}xx")), fail(ok, format!("expected {c}xx, got {}", describe(actual))))
+            let ok = actual
+                .and_then(Value::as_u64)
+                .is_some_and(|s| s / 100 == u64::from(*c));
+            (
+                Value::String(format!("{c}xx")),
+                verdict(ok, format!("expected {c}xx, got {got}")),
+            )
         }
-        Op::Length(_) => unreachable!("handled by eval"),
-    })
+        _ => (
+            Value::Null,
+            Some(format!("operator `{}` cannot be used here", op.name())),
+        ),
+    }
+}
+
+fn ordering(op: &Op, e: Value, actual: Option<&Value>, cx: &Cx<'_, '_>) -> (Value, Option<String>) {
+    let (sym, ok): (&str, fn(Ordering) -> bool) = match op {
+        Op::Gt(_) => (">", |o| o == Ordering::Greater),
+        Op::Gte(_) => (">=", |o| o != Ordering::Less),
+        Op::Lt(_) => ("<", |o| o == Ordering::Less),
+        _ => ("<=", |o| o != Ordering::Greater),
+    };
+    let got = cx.describe(actual);
+    let shown = cx.show(&e);
+    match actual.and_then(|a| compare(a, &e)) {
+        Some(o) => (e, verdict(ok(o), format!("expected {got} {sym} {shown}"))),
+        None => (e, Some(format!("cannot compare {got} with {shown}"))),
+    }
+}
+
+fn verdict(ok: bool, msg: String) -> Option<String> {
+    if ok { None } else { Some(msg) }
+}
+
+impl Cx<'_, '_> {
+    fn show(&self, v: &Value) -> String {
+        if self.ms { millis(v) } else { show(v) }
+    }
+
+    fn describe(&self, v: Option<&Value>) -> String {
+        match v {
+            Some(v) if self.ms => millis(v),
+            other => describe(other),
+        }
+    }
 }
 
 /// Equality where numbers compare by value (1 == 1.0) and a text actual (headers, body)
@@ -174,10 +275,16 @@ pub fn loose_eq(a: &Value, e: &Value) -> bool {
             (Some(i), Some(j)) => i == j,
             _ => x.as_f64() == y.as_f64(),
         },
-        (Value::String(s), Value::Number(_) | Value::Bool(_)) => *s == e.to_string(),
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| loose_eq(a, b)),
+        (Value::String(s), Value::Number(_) | Value::Bool(_)) => {
+            s.as_str() == e.to_string().as_str()
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| loose_eq(a, b))
+        }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| loose_eq(v, w)))
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| loose_eq(v, w)))
         }
         _ => a == e,
     }
@@ -187,7 +294,9 @@ fn has_type(v: &Value, t: JsonType) -> bool {
     match t {
         JsonType::String => v.is_string(),
         JsonType::Number => v.is_number(),
-        JsonType::Integer => v.is_i64() || v.is_u64() || v.as_f64().is_some_and(|f| f.fract() == 0.0),
+        JsonType::Integer => {
+            v.is_i64() || v.is_u64() || v.as_f64().is_some_and(|f| f.fract() == 0.0)
+        }
         JsonType::Boolean => v.is_boolean(),
         JsonType::Array => v.is_array(),
         JsonType::Object => v.is_object(),
@@ -217,7 +326,9 @@ fn compare(a: &Value, e: &Value) -> Option<Ordering> {
     match (a, e) {
         (Value::Number(x), Value::Number(y)) => x.as_f64()?.partial_cmp(&y.as_f64()?),
         (Value::String(x), Value::String(y)) => Some(x.cmp(y)),
-        (Value::String(x), Value::Number(y)) => x.trim().parse::<f64>().ok()?.partial_cmp(&y.as_f64()?),
+        (Value::String(x), Value::Number(y)) => {
+            x.trim().parse::<f64>().ok()?.partial_cmp(&y.as_f64()?)
+        }
         _ => None,
     }
 }
@@ -236,6 +347,15 @@ pub fn show(v: &Value) -> String {
         format!("{}…", s.chars().take(77).collect::<String>())
     } else {
         s
+    }
+}
+
+/// A duration in milliseconds for messages: `12.3 ms`.
+fn millis(v: &Value) -> String {
+    match v.as_f64() {
+        Some(ms) if ms < 10.0 => format!("{ms:.1} ms"),
+        Some(ms) => format!("{ms:.0} ms"),
+        None => show(v),
     }
 }
 
@@ -293,6 +413,9 @@ mod tests {
     fn diffs_only_big_values() {
         assert!(diff(&json!(1), &json!(2)).is_none());
         let d = diff(&json!({"a": 1, "b": 2}), &json!({"a": 1, "b": 3})).unwrap();
-        assert!(d.contains("-  \"b\": 2") && d.contains("+  \"b\": 3"), "{d}");
+        assert!(
+            d.contains("-  \"b\": 2") && d.contains("+  \"b\": 3"),
+            "{d}"
+        );
     }
 }

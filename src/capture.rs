@@ -13,7 +13,9 @@ pub fn json_query(path: &JsonPath, body: &Value) -> Option<Value> {
     if path.singular {
         found.into_iter().next().map(|r| r.val().clone())
     } else {
-        Some(Value::Array(found.into_iter().map(|r| r.val().clone()).collect()))
+        Some(Value::Array(
+            found.into_iter().map(|r| r.val().clone()).collect(),
+        ))
     }
 }
 
@@ -34,7 +36,11 @@ pub fn response_value(ex: &Exchange) -> Value {
 }
 
 /// Takes one capture's value, or says why it found nothing.
-pub fn take(source: &CaptureSource, ex: &Exchange, resolver: &Resolver<'_>) -> Result<Value, String> {
+pub fn take(
+    source: &CaptureSource,
+    ex: &Exchange,
+    resolver: &Resolver<'_>,
+) -> Result<Value, String> {
     match source {
         CaptureSource::Json(path) => {
             let body = ex.json().map_err(str::to_string)?;
@@ -54,8 +60,12 @@ pub fn take(source: &CaptureSource, ex: &Exchange, resolver: &Resolver<'_>) -> R
             let caps = re
                 .captures(ex.text())
                 .ok_or_else(|| format!("regex {} did not match the body", re.as_str()))?;
-            let m = caps.get(1).or_else(|| caps.get(0)).map(|m| m.as_str().to_string());
-            m.map(Value::String).ok_or_else(|| format!("regex {} did not match the body", re.as_str()))
+            let m = caps
+                .get(1)
+                .or_else(|| caps.get(0))
+                .map(|m| m.as_str().to_string());
+            m.map(Value::String)
+                .ok_or_else(|| format!("regex {} did not match the body", re.as_str()))
         }
         CaptureSource::Body => Ok(Value::String(ex.text().to_string())),
         CaptureSource::Status => Ok(Value::from(ex.status)),

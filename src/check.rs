@@ -57,8 +57,14 @@ pub fn request_sources(r: &Request) -> Vec<(&Arc<Source>, bool)> {
 fn matcher_sources<'a>(m: &'a Matcher, out: &mut Vec<&'a Arc<Source>>) {
     for (op, _) in &m.ops {
         match op {
-            Op::Equals(t) | Op::NotEquals(t) | Op::Contains(t) | Op::NotContains(t) | Op::Gt(t) | Op::Gte(t)
-            | Op::Lt(t) | Op::Lte(t) => template::sources_of(t, out),
+            Op::Equals(t)
+            | Op::NotEquals(t)
+            | Op::Contains(t)
+            | Op::NotContains(t)
+            | Op::Gt(t)
+            | Op::Gte(t)
+            | Op::Lt(t)
+            | Op::Lte(t) => template::sources_of(t, out),
             Op::OneOf(ts) => ts.iter().for_each(|t| template::sources_of(t, out)),
             Op::Length(inner) => matcher_sources(inner, out),
             _ => {}
@@ -69,8 +75,11 @@ fn matcher_sources<'a>(m: &'a Matcher, out: &mut Vec<&'a Arc<Source>>) {
 /// Variables used but never defined, in run order. `outside` are names defined outside the
 /// collection (environment, `--var`, the simulator).
 pub fn undefined_variables(c: &Collection, outside: &HashSet<String>) -> Vec<Diagnostic> {
-    let all_captures: HashSet<&str> =
-        c.requests.iter().flat_map(|r| r.captures.iter().map(|c| c.name.as_str())).collect();
+    let all_captures: HashSet<&str> = c
+        .requests
+        .iter()
+        .flat_map(|r| r.captures.iter().map(|c| c.name.as_str()))
+        .collect();
     let mut captured: HashSet<&str> = HashSet::new();
     let mut out: Vec<Diagnostic> = Vec::new();
     let mut seen: HashSet<(String, usize, usize, String)> = HashSet::new();
@@ -101,7 +110,9 @@ pub fn undefined_variables(c: &Collection, outside: &HashSet<String>) -> Vec<Dia
                     continue;
                 }
                 for name in &src.vars {
-                    let ok = outside.contains(name) || r.vars.contains_key(name) || all_captures.contains(name.as_str());
+                    let ok = outside.contains(name)
+                        || r.vars.contains_key(name)
+                        || all_captures.contains(name.as_str());
                     if !ok && !guarded(&src.text, name) {
                         push(&mut out, &mut seen, src, name, false);
                     }
@@ -113,8 +124,19 @@ pub fn undefined_variables(c: &Collection, outside: &HashSet<String>) -> Vec<Dia
     out
 }
 
-fn push(out: &mut Vec<Diagnostic>, seen: &mut HashSet<(String, usize, usize, String)>, src: &Source, name: &str, later: bool) {
-    let key = (src.loc.file.name(), src.loc.span.line, src.loc.span.col, name.to_string());
+fn push(
+    out: &mut Vec<Diagnostic>,
+    seen: &mut HashSet<(String, usize, usize, String)>,
+    src: &Source,
+    name: &str,
+    later: bool,
+) {
+    let key = (
+        src.loc.file.name(),
+        src.loc.span.line,
+        src.loc.span.col,
+        name.to_string(),
+    );
     if !seen.insert(key) {
         return;
     }
@@ -122,9 +144,19 @@ fn push(out: &mut Vec<Diagnostic>, seen: &mut HashSet<(String, usize, usize, Str
     let help = if later {
         format!("`{name}` is captured only by a later request; move that request before this one")
     } else {
-        format!("define `{name}` in `variables`, an environment file (-e), with --var {name}=…, or capture it in an earlier request")
+        format!(
+            "define `{name}` in `variables`, an environment file (-e), with --var {name}=…, or capture it in an earlier request"
+        )
     };
-    out.push(Diagnostic::new(&src.loc.file, span, format!("undefined variable `{name}`"), "used here").with_help(help));
+    out.push(
+        Diagnostic::new(
+            &src.loc.file,
+            span,
+            format!("undefined variable `{name}`"),
+            "used here",
+        )
+        .with_help(help),
+    );
 }
 
 /// The span of the first use of `name` inside a single-line template.
@@ -134,7 +166,11 @@ fn locate(src: &Source, name: &str) -> Span {
     let from = at.col.saturating_sub(1);
     let rest: String = line_text.chars().skip(from).collect();
     match find_word(&rest, name) {
-        Some(i) => Span::new(at.line, at.col + rest[..i].chars().count(), name.chars().count()),
+        Some(i) => Span::new(
+            at.line,
+            at.col + rest[..i].chars().count(),
+            name.chars().count(),
+        ),
         None => at,
     }
 }

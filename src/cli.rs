@@ -118,7 +118,11 @@ pub struct SimArgs {
     #[arg(long, value_name = "FILE")]
     pub db: Option<PathBuf>,
     /// The application token the simulator accepts.
-    #[arg(long, value_name = "TOKEN", default_value = "00000000-0000-4000-8000-000000000001")]
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        default_value = "00000000-0000-4000-8000-000000000001"
+    )]
     pub app_token: String,
 }
 

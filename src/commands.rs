@@ -66,42 +66,89 @@ fn load(paths: &[std::path::PathBuf], vars: &VarArgs) -> Result<Loaded, Error> {
     if !errors.is_empty() {
         return Err(Error::Inputs(errors));
     }
-    Ok(Loaded { templates, env, collections, cli_vars })
+    Ok(Loaded {
+        templates,
+        env,
+        collections,
+        cli_vars,
+    })
 }
 
 fn static_check(l: &Loaded, extra: &[&str]) -> Result<(), Error> {
     let mut outside: HashSet<String> = l.env.variables.keys().cloned().collect();
     outside.extend(l.cli_vars.keys().cloned());
     outside.extend(extra.iter().map(|s| s.to_string()));
-    let problems: Vec<_> = l.collections.iter().flat_map(|c| check::undefined_variables(c, &outside)).collect();
-    if problems.is_empty() { Ok(()) } else { Err(Error::Inputs(problems)) }
+    let problems: Vec<_> = l
+        .collections
+        .iter()
+        .flat_map(|c| check::undefined_variables(c, &outside))
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Inputs(problems))
+    }
 }
 
 async fn run(args: RunArgs) -> Result<u8, Error> {
     let mut loaded = load(&args.collections, &args.vars)?;
-    let timeout = args.timeout.as_deref().map(|t| settings::duration("--timeout", t)).transpose()?;
-    let sim = if args.mock { Some(crate::mock::start_background(&args.sim).await?) } else { None };
+    let timeout = args
+        .timeout
+        .as_deref()
+        .map(|t| settings::duration("--timeout", t))
+        .transpose()?;
+    let sim = if args.mock {
+        Some(crate::mock::start_background(&args.sim).await?)
+    } else {
+        None
+    };
     if let Some(sim) = &sim {
-        let provided = [("base_url", sim.base_url.clone()), ("app_token", sim.app_token.clone())];
+        let provided = [
+            ("base_url", sim.base_url.clone()),
+            ("app_token", sim.app_token.clone()),
+        ];
         for (k, v) in provided {
-            loaded.cli_vars.entry(k.to_string()).or_insert(Value::String(v));
+            loaded
+                .cli_vars
+                .entry(k.to_string())
+                .or_insert(Value::String(v));
         }
     }
     static_check(&loaded, &[])?;
-    let client = Client::new(&ClientOptions { insecure: args.insecure, timeout }).map_err(Error::Usage)?;
-    let Loaded { templates, env, collections, cli_vars } = loaded;
+    let client = Client::new(&ClientOptions {
+        insecure: args.insecure,
+        timeout,
+    })
+    .map_err(Error::Usage)?;
+    let Loaded {
+        templates,
+        env,
+        collections,
+        cli_vars,
+    } = loaded;
     let runner = Runner {
         templates: Arc::new(templates),
         client,
         env: Arc::new(env),
         cli_vars,
-        options: RunOptions { bail: args.bail, keep_bodies: args.verbose, ..RunOptions::default() },
+        options: RunOptions {
+            bail: args.bail,
+            keep_bodies: args.verbose,
+            ..RunOptions::default()
+        },
     };
     let stdout = std::io::stdout();
     let live = stdout.is_terminal();
     let colour = live && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let terminal = Terminal::new(std::io::BufWriter::new(stdout.lock()), colour, args.verbose, live);
-    let mut reporters = FanOut { reporters: vec![Box::new(terminal)] };
+    let terminal = Terminal::new(
+        std::io::BufWriter::new(stdout.lock()),
+        colour,
+        args.verbose,
+        live,
+    );
+    let mut reporters = FanOut {
+        reporters: vec![Box::new(terminal)],
+    };
     let mut code = EXIT_OK;
     for c in &collections {
         let summary = runner.run(c, 0, &mut reporters).await;
@@ -125,19 +172,34 @@ fn validate(args: &ValidateArgs) -> Result<u8, Error> {
     let extra: &[&str] = if args.mock { MOCK_VARS } else { &[] };
     static_check(&loaded, extra)?;
     for c in &loaded.collections {
-        println!("ok: {} ({}): {} requests", c.name, c.file.name(), c.requests.len());
+        println!(
+            "ok: {} ({}): {} requests",
+            c.name,
+            c.file.name(),
+            c.requests.len()
+        );
     }
     Ok(EXIT_OK)
 }
 
 fn list(args: &ListArgs) -> Result<u8, Error> {
-    let loaded = load(&args.collections, &VarArgs { env: None, vars: vec![] })?;
+    let loaded = load(
+        &args.collections,
+        &VarArgs {
+            env: None,
+            vars: vec![],
+        },
+    )?;
     let mut out = String::new();
     for c in &loaded.collections {
         out.push_str(&format!("{} ({})\n", c.name, c.file.name()));
         let mut open: Vec<String> = Vec::new();
         for r in &c.requests {
-            let common = open.iter().zip(&r.folder).take_while(|(a, b)| a == b).count();
+            let common = open
+                .iter()
+                .zip(&r.folder)
+                .take_while(|(a, b)| a == b)
+                .count();
             open.truncate(common);
             for f in &r.folder[common..] {
                 out.push_str(&format!("{}{}/\n", "  ".repeat(open.len() + 1), f));
@@ -148,7 +210,13 @@ fn list(args: &ListArgs) -> Result<u8, Error> {
                 Tpl::Lit(v) => crate::template::value_to_text(v.clone()),
                 _ => String::new(),
             };
-            out.push_str(&format!("{}{:<7} {}  {}\n", "  ".repeat(open.len() + 1), r.method, r.name, url));
+            out.push_str(&format!(
+                "{}{:<7} {}  {}\n",
+                "  ".repeat(open.len() + 1),
+                r.method,
+                r.name,
+                url
+            ));
         }
     }
     print!("{out}");

@@ -58,5 +58,8 @@ impl From<Diagnostic> for Error {
 }
 
 fn render_all(ds: &[Diagnostic]) -> String {
-    ds.iter().map(Diagnostic::render).collect::<Vec<_>>().join("\n")
+    ds.iter()
+        .map(Diagnostic::render)
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -40,18 +40,34 @@ pub struct Exchange {
 
 impl Exchange {
     /// Builds an exchange (also used by tests).
-    pub fn new(status: u16, headers: Vec<(String, String)>, body: Vec<u8>, duration: Duration) -> Self {
-        Self { status, headers, body, duration, text: OnceLock::new(), json: OnceLock::new() }
+    pub fn new(
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+        duration: Duration,
+    ) -> Self {
+        Self {
+            status,
+            headers,
+            body,
+            duration,
+            text: OnceLock::new(),
+            json: OnceLock::new(),
+        }
     }
 
     /// The first header of that name (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// The body as text (invalid UTF-8 replaced).
     pub fn text(&self) -> &str {
-        self.text.get_or_init(|| String::from_utf8_lossy(&self.body).into_owned())
+        self.text
+            .get_or_init(|| String::from_utf8_lossy(&self.body).into_owned())
     }
 
     /// The body parsed as JSON, once.
@@ -107,7 +123,9 @@ impl Client {
         if let Some(t) = opts.timeout {
             b = b.timeout(t);
         }
-        b.build().map(|inner| Self { inner }).map_err(|e| e.to_string())
+        b.build()
+            .map(|inner| Self { inner })
+            .map_err(|e| e.to_string())
     }
 
     /// Sends and reads the whole body.
@@ -128,10 +146,20 @@ impl Client {
         let headers = resp
             .headers()
             .iter()
-            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect();
         let body = resp.bytes().await.map_err(|e| describe(&e, p))?;
-        Ok(Exchange::new(status, headers, body.to_vec(), start.elapsed()))
+        Ok(Exchange::new(
+            status,
+            headers,
+            body.to_vec(),
+            start.elapsed(),
+        ))
     }
 }
 

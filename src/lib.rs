@@ -18,6 +18,7 @@ pub mod http;
 pub mod mock;
 pub mod model;
 pub mod parse;
+pub mod prepare;
 pub mod redact;
 pub mod report;
 pub mod runner;

@@ -16,29 +16,72 @@ use crate::template::{Templates, Tpl};
 use crate::yaml::{self, Kind, Node};
 use fields::{Fields, check_name, duration, entries, loc, scalar_text, string_list, wrong_type};
 
-const COLLECTION_KEYS: &[&str] = &["name", "description", "variables", "secrets", "headers", "auth", "items"];
-const FOLDER_KEYS: &[&str] = &["name", "description", "variables", "headers", "auth", "items", "tags"];
+const COLLECTION_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "variables",
+    "secrets",
+    "headers",
+    "auth",
+    "items",
+];
+const FOLDER_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "variables",
+    "headers",
+    "auth",
+    "items",
+    "tags",
+];
 const INCLUDE_KEYS: &[&str] = &["include", "name", "variables"];
 const REQUEST_KEYS: &[&str] = &[
-    "name", "description", "method", "url", "query", "headers", "auth", "json", "form", "body",
-    "when", "delay", "timeout", "tags", "capture", "expect",
+    "name",
+    "description",
+    "method",
+    "url",
+    "query",
+    "headers",
+    "auth",
+    "json",
+    "form",
+    "body",
+    "when",
+    "delay",
+    "timeout",
+    "tags",
+    "capture",
+    "expect",
 ];
 const ENV_KEYS: &[&str] = &["name", "variables", "secrets"];
-const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "CONNECT"];
+const METHODS: &[&str] = &[
+    "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "CONNECT",
+];
 
 /// Reads and parses a collection file.
 pub fn load_collection(path: &Path, templates: &mut Templates) -> Result<Collection, Error> {
     let file = read(path)?;
     let node = document(&file)?;
-    let mut p = Parser { file: file.clone(), templates, includes: vec![canonical(path)] };
+    let mut p = Parser {
+        file: file.clone(),
+        templates,
+        includes: vec![canonical(path)],
+    };
     p.collection(&node).map_err(Error::from)
 }
 
 /// Parses collection text (for tests and tools).
-pub fn parse_collection(file: Arc<SourceFile>, templates: &mut Templates) -> Result<Collection, Error> {
+pub fn parse_collection(
+    file: Arc<SourceFile>,
+    templates: &mut Templates,
+) -> Result<Collection, Error> {
     let node = document(&file)?;
     let path = file.path.clone();
-    let mut p = Parser { file, templates, includes: vec![path] };
+    let mut p = Parser {
+        file,
+        templates,
+        includes: vec![path],
+    };
     p.collection(&node).map_err(Error::from)
 }
 
@@ -46,9 +89,15 @@ pub fn parse_collection(file: Arc<SourceFile>, templates: &mut Templates) -> Res
 pub fn load_environment(path: &Path, templates: &mut Templates) -> Result<Environment, Error> {
     let file = read(path)?;
     let node = document(&file)?;
-    let mut p = Parser { file: file.clone(), templates, includes: vec![] };
+    let mut p = Parser {
+        file: file.clone(),
+        templates,
+        includes: vec![],
+    };
     let f = Fields::new(&file, &node, ENV_KEYS, "an environment")?;
-    let name = f.opt_str(&file, "name")?.unwrap_or_else(|| path.display().to_string());
+    let name = f
+        .opt_str(&file, "name")?
+        .unwrap_or_else(|| path.display().to_string());
     let variables = match f.get("variables") {
         Some(n) => p.vars(n)?,
         None => Vars::default(),
@@ -57,21 +106,36 @@ pub fn load_environment(path: &Path, templates: &mut Templates) -> Result<Enviro
         Some(n) => string_list(&file, n, "a secret name")?,
         None => vec![],
     };
-    Ok(Environment { name, variables, secrets })
+    Ok(Environment {
+        name,
+        variables,
+        secrets,
+    })
 }
 
 fn read(path: &Path) -> Result<Arc<SourceFile>, Error> {
-    let bytes = std::fs::read(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
+    let bytes = std::fs::read(path).map_err(|e| Error::Io {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
     let text = String::from_utf8(bytes).map_err(|_| {
-        Error::Usage(format!("{}: the file is not valid UTF-8 text", path.display()))
+        Error::Usage(format!(
+            "{}: the file is not valid UTF-8 text",
+            path.display()
+        ))
     })?;
     Ok(SourceFile::new(path, text))
 }
 
 fn document(file: &Arc<SourceFile>) -> Result<Node, Diagnostic> {
     yaml::parse(file)?.ok_or_else(|| {
-        Diagnostic::new(file, crate::source::Span::new(1, 1, 1), "the file is empty", "nothing here")
-            .with_help("a collection needs at least `name:` and `items:`")
+        Diagnostic::new(
+            file,
+            crate::source::Span::new(1, 1, 1),
+            "the file is empty",
+            "nothing here",
+        )
+        .with_help("a collection needs at least `name:` and `items:`")
     })
 }
 
@@ -116,11 +180,23 @@ impl Parser<'_> {
         inherited.vars = self.overlay(&f, &base.vars)?;
         let variables = inherited.vars.clone();
         let items = f.get("items").ok_or_else(|| {
-            Diagnostic::new(&file, node.span, "the collection has no `items`", "add `items:` with at least one request")
+            Diagnostic::new(
+                &file,
+                node.span,
+                "the collection has no `items`",
+                "add `items:` with at least one request",
+            )
         })?;
         let mut requests = Vec::new();
         self.items(items, &inherited, &mut requests, &mut secrets)?;
-        Ok(Collection { file, name, description, requests, secrets, variables })
+        Ok(Collection {
+            file,
+            name,
+            description,
+            requests,
+            secrets,
+            variables,
+        })
     }
 
     /// A level's `variables` over the ones it inherits (the level wins).
@@ -152,20 +228,34 @@ impl Parser<'_> {
         let mut out = Vars::default();
         for (k, span, v) in entries(&file, node, "`variables`")? {
             check_name(&file, *span, k)?;
-            out.insert(k.clone(), self.templates.compile_node(v, &loc(&file, v.span), true)?);
+            out.insert(
+                k.clone(),
+                self.templates.compile_node(v, &loc(&file, v.span), true)?,
+            );
         }
         Ok(out)
     }
 
-    fn headers(&mut self, node: &Node, inherited: &[(String, Tpl)]) -> Result<Vec<(String, Tpl)>, Diagnostic> {
+    fn headers(
+        &mut self,
+        node: &Node,
+        inherited: &[(String, Tpl)],
+    ) -> Result<Vec<(String, Tpl)>, Diagnostic> {
         let file = self.file.clone();
         let mut out: Vec<(String, Tpl)> = inherited.to_vec();
         for (name, span, v) in entries(&file, node, "`headers`")? {
             if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
-                return Err(Diagnostic::new(&file, *span, format!("`{name}` is not a valid header name"), "here"));
+                return Err(Diagnostic::new(
+                    &file,
+                    *span,
+                    format!("`{name}` is not a valid header name"),
+                    "here",
+                ));
             }
             let text = scalar_text(&file, v, "a header value")?;
-            let tpl = self.templates.compile_str(&text, &loc(&file, v.span), v.style, false)?;
+            let tpl = self
+                .templates
+                .compile_str(&text, &loc(&file, v.span), v.style, false)?;
             out.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
             out.push((name.clone(), tpl));
         }
@@ -185,7 +275,12 @@ impl Parser<'_> {
         let f = Fields::new(&file, node, &["bearer", "basic"], "`auth`")?;
         if let Some(t) = f.get("bearer") {
             let text = scalar_text(&file, t, "`bearer`")?;
-            return Ok(Auth::Bearer(self.templates.compile_str(&text, &loc(&file, t.span), t.style, false)?));
+            return Ok(Auth::Bearer(self.templates.compile_str(
+                &text,
+                &loc(&file, t.span),
+                t.style,
+                false,
+            )?));
         }
         if let Some(b) = f.get("basic") {
             let bf = Fields::new(&file, b, &["username", "password"], "`auth.basic`")?;
@@ -193,17 +288,24 @@ impl Parser<'_> {
                 match bf.get(key) {
                     Some(n) => {
                         let text = scalar_text(&file, n, key)?;
-                        self.templates.compile_str(&text, &loc(&file, n.span), n.style, false)
+                        self.templates
+                            .compile_str(&text, &loc(&file, n.span), n.style, false)
                     }
                     None if key == "password" => Ok(Tpl::Lit(Value::String(String::new()))),
-                    None => Err(Diagnostic::new(&file, b.span, "`basic` auth needs `username`", "here")),
+                    None => Err(Diagnostic::new(
+                        &file,
+                        b.span,
+                        "`basic` auth needs `username`",
+                        "here",
+                    )),
                 }
             };
             let username = part("username")?;
             let password = part("password")?;
             return Ok(Auth::Basic { username, password });
         }
-        Err(Diagnostic::new(&file, node.span, "`auth` is empty", "here").with_help("use `none`, `{ bearer: … }` or `{ basic: … }`"))
+        Err(Diagnostic::new(&file, node.span, "`auth` is empty", "here")
+            .with_help("use `none`, `{ bearer: … }` or `{ basic: … }`"))
     }
 
     fn items(
@@ -215,11 +317,19 @@ impl Parser<'_> {
     ) -> Result<(), Diagnostic> {
         let file = self.file.clone();
         let Kind::Seq(items) = &node.kind else {
-            return Err(wrong_type(&file, node, "`items` must be a list of requests and folders"));
+            return Err(wrong_type(
+                &file,
+                node,
+                "`items` must be a list of requests and folders",
+            ));
         };
         for item in items {
             let Kind::Map(e) = &item.kind else {
-                return Err(wrong_type(&file, item, "each item must be a mapping (a request, a folder or an include)"));
+                return Err(wrong_type(
+                    &file,
+                    item,
+                    "each item must be a mapping (a request, a folder or an include)",
+                ));
             };
             let has = |k: &str| e.iter().any(|(key, _, _)| key == k);
             if has("include") {
@@ -259,8 +369,13 @@ impl Parser<'_> {
                 .with_help("an included collection must not include, directly or not, the file that includes it"));
         }
         let text = std::fs::read_to_string(&path).map_err(|e| {
-            Diagnostic::new(&file, span, format!("cannot read `{}`: {e}", path.display()), "included here")
-                .with_help("include paths are relative to the including file")
+            Diagnostic::new(
+                &file,
+                span,
+                format!("cannot read `{}`: {e}", path.display()),
+                "included here",
+            )
+            .with_help("include paths are relative to the including file")
         })?;
         let inc_file = SourceFile::new(path, text);
         let node = document(&inc_file)?;
@@ -307,7 +422,12 @@ impl Parser<'_> {
         }
         scope.folder.push(inc_name);
         let items = inc.get("items").ok_or_else(|| {
-            Diagnostic::new(inc_file, node.span, "the included collection has no `items`", "here")
+            Diagnostic::new(
+                inc_file,
+                node.span,
+                "the included collection has no `items`",
+                "here",
+            )
         })?;
         Ok((scope, items.clone()))
     }
@@ -317,11 +437,21 @@ impl Parser<'_> {
         let f = Fields::new(&file, node, REQUEST_KEYS, "a request")?;
         let name = f.req_str(&file, "name", "the request")?;
         let url_node = f.get("url").ok_or_else(|| {
-            Diagnostic::new(&file, node.span, format!("request `{name}` has no `url`"), "add `url:` here")
-                .with_help("a folder has `items:`; a request has `url:`")
+            Diagnostic::new(
+                &file,
+                node.span,
+                format!("request `{name}` has no `url`"),
+                "add `url:` here",
+            )
+            .with_help("a folder has `items:`; a request has `url:`")
         })?;
         let url_text = scalar_text(&file, url_node, "`url`")?;
-        let url = self.templates.compile_str(&url_text, &loc(&file, url_node.span), url_node.style, false)?;
+        let url = self.templates.compile_str(
+            &url_text,
+            &loc(&file, url_node.span),
+            url_node.style,
+            false,
+        )?;
         let method = match f.get("method") {
             Some(m) => self.method(m)?,
             None => "GET".to_string(),
@@ -330,7 +460,10 @@ impl Parser<'_> {
         if let Some(t) = f.get("tags") {
             tags.extend(string_list(&file, t, "a tag")?);
         }
-        let scope = self.scope(&Fields::new(&file, node, REQUEST_KEYS, "a request")?, inherited)?;
+        let scope = self.scope(
+            &Fields::new(&file, node, REQUEST_KEYS, "a request")?,
+            inherited,
+        )?;
         Ok(Request {
             loc: loc(&file, node.span),
             description: f.opt_str(&file, "description")?,
@@ -369,20 +502,29 @@ impl Parser<'_> {
             Kind::Scalar(Value::Bool(b)) => Ok(Tpl::Lit(Value::Bool(*b))),
             _ => {
                 let text = scalar_text(&self.file, w, "`when`")?;
-                self.templates.compile_expr(&text, &loc(&self.file, w.span), w.style)
+                self.templates
+                    .compile_expr(&text, &loc(&self.file, w.span), w.style)
             }
         }
     }
 
     fn method(&self, m: &Node) -> Result<String, Diagnostic> {
         let text = scalar_text(&self.file, m, "`method`")?.to_ascii_uppercase();
-        let token_ok = !text.is_empty() && text.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-' || b == b'_');
+        let token_ok = !text.is_empty()
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphabetic() || b == b'-' || b == b'_');
         if METHODS.contains(&text.as_str()) {
             return Ok(text);
         }
         let near = did_you_mean(&text, METHODS);
         if !token_ok || near.is_some() {
-            let d = Diagnostic::new(&self.file, m.span, format!("unknown HTTP method `{text}`"), "here");
+            let d = Diagnostic::new(
+                &self.file,
+                m.span,
+                format!("unknown HTTP method `{text}`"),
+                "here",
+            );
             return Err(match near {
                 Some(s) => d.with_help(format!("did you mean `{s}`?")),
                 None => d.with_help(format!("one of {}", METHODS.join(", "))),
@@ -392,7 +534,12 @@ impl Parser<'_> {
     }
 
     /// `query:` and `form:` maps; with `repeat`, a list value repeats the key.
-    fn pairs(&mut self, node: &Node, what: &str, repeat: bool) -> Result<Vec<(String, Tpl)>, Diagnostic> {
+    fn pairs(
+        &mut self,
+        node: &Node,
+        what: &str,
+        repeat: bool,
+    ) -> Result<Vec<(String, Tpl)>, Diagnostic> {
         let file = self.file.clone();
         let mut out = Vec::new();
         for (k, _, v) in entries(&file, node, what)? {
@@ -402,10 +549,19 @@ impl Parser<'_> {
             };
             for n in values {
                 let tpl = match &n.kind {
-                    Kind::Scalar(Value::String(s)) => self.templates.compile_str(s, &loc(&file, n.span), n.style, false)?,
+                    Kind::Scalar(Value::String(s)) => {
+                        self.templates
+                            .compile_str(s, &loc(&file, n.span), n.style, false)?
+                    }
                     Kind::Scalar(Value::Null) => Tpl::Lit(Value::String(String::new())),
                     Kind::Scalar(v) => Tpl::Lit(Value::String(v.to_string())),
-                    _ => return Err(wrong_type(&file, n, &format!("values in {what} must be text or numbers"))),
+                    _ => {
+                        return Err(wrong_type(
+                            &file,
+                            n,
+                            &format!("values in {what} must be text or numbers"),
+                        ));
+                    }
                 };
                 out.push((k.clone(), tpl));
             }
@@ -415,22 +571,46 @@ impl Parser<'_> {
 
     fn body(&mut self, f: &Fields<'_>) -> Result<Option<Body>, Diagnostic> {
         let file = self.file.clone();
-        let present: Vec<&str> = ["json", "form", "body"].into_iter().filter(|k| f.has(k)).collect();
+        let present: Vec<&str> = ["json", "form", "body"]
+            .into_iter()
+            .filter(|k| f.has(k))
+            .collect();
         if present.len() > 1 {
             let span = f.key_span(present[1]).unwrap_or(f.node.span);
-            return Err(Diagnostic::new(&file, span, format!("a request takes one body, found `{}` and `{}`", present[0], present[1]), "second body")
-                .with_help("keep one of `json`, `form` and `body`"));
+            return Err(Diagnostic::new(
+                &file,
+                span,
+                format!(
+                    "a request takes one body, found `{}` and `{}`",
+                    present[0], present[1]
+                ),
+                "second body",
+            )
+            .with_help("keep one of `json`, `form` and `body`"));
         }
         Ok(match present.first() {
             Some(&"json") => {
                 let n = f.get("json").unwrap_or(f.node);
-                Some(Body::Json(self.templates.compile_node(n, &loc(&file, n.span), true)?))
+                Some(Body::Json(self.templates.compile_node(
+                    n,
+                    &loc(&file, n.span),
+                    true,
+                )?))
             }
-            Some(&"form") => Some(Body::Form(self.pairs(f.get("form").unwrap_or(f.node), "`form`", true)?)),
+            Some(&"form") => Some(Body::Form(self.pairs(
+                f.get("form").unwrap_or(f.node),
+                "`form`",
+                true,
+            )?)),
             Some(_) => {
                 let n = f.get("body").unwrap_or(f.node);
                 let text = scalar_text(&file, n, "`body`")?;
-                Some(Body::Raw(self.templates.compile_str(&text, &loc(&file, n.span), n.style, false)?))
+                Some(Body::Raw(self.templates.compile_str(
+                    &text,
+                    &loc(&file, n.span),
+                    n.style,
+                    false,
+                )?))
             }
             None => None,
         })
@@ -454,7 +634,9 @@ mod tests {
 
     #[test]
     fn unknown_key_suggests() {
-        let d = diag("name: x\nitems:\n  - name: a\n    url: http://x\n    expect:\n      statsu: 200\n");
+        let d = diag(
+            "name: x\nitems:\n  - name: a\n    url: http://x\n    expect:\n      statsu: 200\n",
+        );
         assert_eq!((d.span.line, d.span.col), (6, 7));
         assert_eq!(d.help.as_deref(), Some("did you mean `status`?"));
     }
@@ -474,14 +656,16 @@ mod tests {
 
     #[test]
     fn bad_jsonpath_is_located() {
-        let d = diag("name: x\nitems:\n  - name: a\n    url: http://x\n    capture:\n      t: $.[\n");
+        let d =
+            diag("name: x\nitems:\n  - name: a\n    url: http://x\n    capture:\n      t: $.[\n");
         assert!(d.message.contains("invalid JSONPath"), "{}", d.message);
         assert_eq!(d.span.line, 6);
     }
 
     #[test]
     fn two_bodies_are_refused() {
-        let d = diag("name: x\nitems:\n  - name: a\n    url: http://x\n    json: {}\n    body: x\n");
+        let d =
+            diag("name: x\nitems:\n  - name: a\n    url: http://x\n    json: {}\n    body: x\n");
         assert!(d.message.contains("one body"));
     }
 }

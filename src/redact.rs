@@ -6,7 +6,12 @@ use serde_json::Value;
 pub const MASK: &str = "***";
 
 /// Headers whose values are always masked.
-pub const SENSITIVE_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie", "set-cookie"];
+pub const SENSITIVE_HEADERS: &[&str] = &[
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+];
 
 /// The secret values known so far in a run.
 #[derive(Debug, Default, Clone)]
@@ -43,7 +48,10 @@ impl Redactor {
 
     /// A header value, masked; credentials headers keep only their scheme.
     pub fn header(&self, name: &str, value: &str) -> String {
-        if SENSITIVE_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name)) {
+        if SENSITIVE_HEADERS
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(name))
+        {
             return match value.split_once(' ') {
                 Some((scheme, _)) if name.to_ascii_lowercase().ends_with("authorization") => {
                     format!("{scheme} {MASK}")
@@ -62,7 +70,11 @@ impl Redactor {
         match v {
             Value::String(s) => Value::String(self.mask(s)),
             Value::Array(a) => Value::Array(a.iter().map(|x| self.value(x)).collect()),
-            Value::Object(o) => Value::Object(o.iter().map(|(k, x)| (self.mask(k), self.value(x))).collect()),
+            Value::Object(o) => Value::Object(
+                o.iter()
+                    .map(|(k, x)| (self.mask(k), self.value(x)))
+                    .collect(),
+            ),
             Value::Number(_) if self.secrets.contains(&v.to_string()) => Value::String(MASK.into()),
             other => other.clone(),
         }
@@ -80,6 +92,9 @@ mod tests {
         assert_eq!(r.mask("a=s3cr3t-token&b"), "a=***&b");
         assert_eq!(r.header("Authorization", "Bearer abc"), "Bearer ***");
         assert_eq!(r.header("Cookie", "a=b"), "***");
-        assert_eq!(r.value(&serde_json::json!({"t": "xs3cr3t-token"})), serde_json::json!({"t": "x***"}));
+        assert_eq!(
+            r.value(&serde_json::json!({"t": "xs3cr3t-token"})),
+            serde_json::json!({"t": "x***"})
+        );
     }
 }

@@ -5,18 +5,17 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use base64::Engine as _;
 use indexmap::IndexMap;
 use serde_json::Value;
 
 use crate::event::{Event, Message, Received, RequestResult, RunId, SentRequest, Status, Summary};
 use crate::http::{Client, Exchange, Prepared};
-use crate::model::{Auth, Body, Collection, Environment, Request};
+use crate::model::{Collection, Environment, Request};
 use crate::redact::Redactor;
 use crate::report::Reporter;
 use crate::scope::{Layers, Resolver};
 use crate::source::Diagnostic;
-use crate::template::{RenderError, Templates};
+use crate::template::Templates;
 use crate::{assert, capture};
 
 /// How a run behaves.
@@ -34,7 +33,12 @@ pub struct RunOptions {
 
 impl Default for RunOptions {
     fn default() -> Self {
-        Self { bail: false, keep_bodies: false, max_retries: 5, max_retry_wait: Duration::from_secs(60) }
+        Self {
+            bail: false,
+            keep_bodies: false,
+            max_retries: 5,
+            max_retry_wait: Duration::from_secs(60),
+        }
     }
 }
 
@@ -62,24 +66,51 @@ struct RunState {
 
 impl Runner {
     /// Runs one collection and reports its events; returns its summary.
-    pub async fn run(&self, c: &Collection, iteration: usize, reporter: &mut dyn Reporter) -> Summary {
-        let id = RunId { collection: c.name.clone(), file: c.file.name(), iteration };
+    pub async fn run(
+        &self,
+        c: &Collection,
+        iteration: usize,
+        reporter: &mut dyn Reporter,
+    ) -> Summary {
+        let id = RunId {
+            collection: c.name.clone(),
+            file: c.file.name(),
+            iteration,
+        };
         let started = Instant::now();
         let mut st = RunState {
             captures: IndexMap::new(),
             redactor: Redactor::default(),
             secrets: c.secrets.iter().chain(&self.env.secrets).cloned().collect(),
-            capture_names: c.requests.iter().flat_map(|r| r.captures.iter().map(|c| c.name.clone())).collect(),
+            capture_names: c
+                .requests
+                .iter()
+                .flat_map(|r| r.captures.iter().map(|c| c.name.clone()))
+                .collect(),
         };
         self.register_known_secrets(c, &mut st);
-        reporter.report(&Event::RunStarted { id: id.clone(), total: c.requests.len() });
+        reporter.report(&Event::RunStarted {
+            id: id.clone(),
+            total: c.requests.len(),
+        });
         let mut summary = Summary::default();
         for (index, req) in c.requests.iter().enumerate() {
-            reporter.report(&Event::RequestStarted { id: id.clone(), index, path: req.path() });
+            reporter.report(&Event::RequestStarted {
+                id: id.clone(),
+                index,
+                path: req.path(),
+            });
             let result = self.one(&mut st, req, index).await;
             summary.count(result.status);
-            let stop = self.options.bail && matches!(result.status, Status::Failed | Status::Error | Status::Invalid);
-            reporter.report(&Event::RequestFinished { id: id.clone(), result: Box::new(result) });
+            let stop = self.options.bail
+                && matches!(
+                    result.status,
+                    Status::Failed | Status::Error | Status::Invalid
+                );
+            reporter.report(&Event::RequestFinished {
+                id: id.clone(),
+                result: Box::new(result),
+            });
             if stop {
                 break;
             }
@@ -91,10 +122,15 @@ impl Runner {
 
     /// Secrets from the command line and environment are masked from the first byte on.
     fn register_known_secrets(&self, c: &Collection, st: &mut RunState) {
-        let Some(first) = c.requests.first() else { return };
+        let Some(first) = c.requests.first() else {
+            return;
+        };
         let resolver = self.resolver(st, first);
-        let values: Vec<Value> =
-            st.secrets.iter().filter_map(|name| resolver.resolve(name, &mut Vec::new()).ok().flatten()).collect();
+        let values: Vec<Value> = st
+            .secrets
+            .iter()
+            .filter_map(|name| resolver.resolve(name, &mut Vec::new()).ok().flatten())
+            .collect();
         drop(resolver);
         for v in &values {
             st.redactor.add(v);
@@ -104,7 +140,12 @@ impl Runner {
     fn resolver<'a>(&'a self, st: &'a RunState, req: &'a Request) -> Resolver<'a> {
         Resolver::new(
             &self.templates,
-            Layers { captures: &st.captures, cli: &self.cli_vars, env: &self.env.variables, local: &req.vars },
+            Layers {
+                captures: &st.captures,
+                cli: &self.cli_vars,
+                env: &self.env.variables,
+                local: &req.vars,
+            },
         )
     }
 
@@ -124,7 +165,7 @@ impl Runner {
         };
         let prepared = {
             let resolver = self.resolver(st, req);
-            let outcome = self.prepare(req, &resolver);
+            let outcome = crate::prepare::prepare(req, &resolver);
             for (name, value) in resolver.resolved() {
                 if st.secrets.contains(&name) {
                     st.redactor.add(&value);
@@ -139,11 +180,19 @@ impl Runner {
                 return result;
             }
             Err(e) => {
-                let consequence = !e.undefined.is_empty() && e.undefined.iter().all(|n| st.capture_names.contains(n));
-                result.status = if consequence { Status::Failed } else { Status::Invalid };
-                let mut d = e.diagnostic;
+                let consequence = !e.undefined.is_empty()
+                    && e.undefined.iter().all(|n| st.capture_names.contains(n));
+                result.status = if consequence {
+                    Status::Failed
+                } else {
+                    Status::Invalid
+                };
+                let mut d = *e.diagnostic;
                 if consequence {
-                    d.message = format!("not sent: {} (an earlier capture failed or was skipped)", d.message);
+                    d.message = format!(
+                        "not sent: {} (an earlier capture failed or was skipped)",
+                        d.message
+                    );
                 }
                 result.messages.push(located(&d, &st.redactor));
                 return result;
@@ -157,17 +206,19 @@ impl Runner {
             Ok(ex) => ex,
             Err(message) => {
                 result.status = Status::Error;
-                result.messages.push(Message { text: st.redactor.mask(&message), location: None, excerpt: None });
+                result.messages.push(Message {
+                    text: st.redactor.mask(&message),
+                    location: None,
+                    excerpt: None,
+                });
                 return result;
             }
         };
         result.duration = ex.duration;
         self.check(st, req, &ex, &mut result);
         let keep = self.options.keep_bodies || result.status != Status::Passed;
-        if !keep {
-            if let Some(r) = result.request.as_mut() {
-                r.body = None;
-            }
+        if !keep && let Some(r) = result.request.as_mut() {
+            r.body = None;
         }
         result.response = Some(received(&ex, &st.redactor, keep));
         result
@@ -177,7 +228,10 @@ impl Runner {
     fn check(&self, st: &mut RunState, req: &Request, ex: &Exchange, result: &mut RequestResult) {
         let mut taken = Vec::new();
         {
-            let needs_response = req.captures.iter().any(|c| matches!(c.source, crate::model::CaptureSource::Expr(_)));
+            let needs_response = req
+                .captures
+                .iter()
+                .any(|c| matches!(c.source, crate::model::CaptureSource::Expr(_)));
             let mut resolver = self.resolver(st, req);
             if needs_response {
                 resolver = resolver.with("response", capture::response_value(ex));
@@ -187,9 +241,19 @@ impl Runner {
                     Ok(v) => taken.push((c.name.clone(), v)),
                     Err(why) => {
                         result.status = Status::Failed;
-                        let text = format!("capture `{}` failed: {}", c.name, st.redactor.mask(&why));
-                        let location = format!("{}:{}:{}", c.loc.file.name(), c.loc.span.line, c.loc.span.col);
-                        result.messages.push(Message { text, location: Some(location), excerpt: None });
+                        let text =
+                            format!("capture `{}` failed: {}", c.name, st.redactor.mask(&why));
+                        let location = format!(
+                            "{}:{}:{}",
+                            c.loc.file.name(),
+                            c.loc.span.line,
+                            c.loc.span.col
+                        );
+                        result.messages.push(Message {
+                            text,
+                            location: Some(location),
+                            excerpt: None,
+                        });
                     }
                 }
             }
@@ -226,107 +290,40 @@ impl Runner {
             tokio::time::sleep(retry_after(&ex).min(self.options.max_retry_wait)).await;
         }
     }
-
-    /// Renders a request; `Ok(None)` when `when` says skip.
-    fn prepare(&self, req: &Request, r: &Resolver<'_>) -> Result<Option<Prepared>, RenderError> {
-        if let Some(w) = &req.when {
-            if !truthy(&r.render(w)?) {
-                return Ok(None);
-            }
-        }
-        let url_text = r.render_string(&req.url)?;
-        let mut url = reqwest::Url::parse(url_text.trim()).map_err(|e| bad(req, format!("invalid URL {url_text:?}: {e}"), "an absolute URL such as https://api.example.com/path"))?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(bad(req, format!("unsupported URL scheme `{}`", url.scheme()), "use http:// or https://"));
-        }
-        if !req.query.is_empty() {
-            let mut pairs = url.query_pairs_mut();
-            for (k, t) in &req.query {
-                pairs.append_pair(k, &r.render_string(t)?);
-            }
-        }
-        let mut headers = Vec::with_capacity(req.headers.len() + 2);
-        for (k, t) in &req.headers {
-            let v = r.render_string(t)?;
-            if reqwest::header::HeaderValue::from_str(&v).is_err() {
-                return Err(bad(req, format!("header `{k}` has a value that cannot be sent (control characters or line breaks)"), "remove line breaks from the header value"));
-            }
-            headers.push((k.clone(), v));
-        }
-        let has = |h: &[(String, String)], n: &str| h.iter().any(|(k, _)| k.eq_ignore_ascii_case(n));
-        if !has(&headers, "authorization") {
-            match &req.auth {
-                Auth::None => {}
-                Auth::Bearer(t) => headers.push(("Authorization".into(), format!("Bearer {}", r.render_string(t)?))),
-                Auth::Basic { username, password } => {
-                    let raw = format!("{}:{}", r.render_string(username)?, r.render_string(password)?);
-                    let enc = base64::engine::general_purpose::STANDARD.encode(raw);
-                    headers.push(("Authorization".into(), format!("Basic {enc}")));
-                }
-            }
-        }
-        let (body, content_type) = match &req.body {
-            None => (None, None),
-            Some(Body::Json(t)) => (Some(serde_json::to_vec(&r.render(t)?).unwrap_or_default()), Some("application/json")),
-            Some(Body::Form(fields)) => {
-                let mut s = url::form_urlencoded::Serializer::new(String::new());
-                for (k, t) in fields {
-                    s.append_pair(k, &r.render_string(t)?);
-                }
-                (Some(s.finish().into_bytes()), Some("application/x-www-form-urlencoded"))
-            }
-            Some(Body::Raw(t)) => (Some(r.render_string(t)?.into_bytes()), Some("text/plain; charset=utf-8")),
-        };
-        if let Some(ct) = content_type {
-            if !has(&headers, "content-type") {
-                headers.push(("Content-Type".into(), ct.into()));
-            }
-        }
-        let method = reqwest::Method::from_bytes(req.method.as_bytes()).unwrap_or(reqwest::Method::GET);
-        Ok(Some(Prepared { method, url, headers, body, timeout: req.timeout }))
-    }
-}
-
-fn bad(req: &Request, message: String, help: &str) -> RenderError {
-    let loc = match &req.url {
-        crate::template::Tpl::Str(s) | crate::template::Tpl::Native(s) => s.loc.clone(),
-        _ => req.loc.clone(),
-    };
-    RenderError {
-        diagnostic: Diagnostic::new(&loc.file, loc.span, message, "in this request").with_help(help),
-        undefined: vec![],
-    }
-}
-
-/// `when:` truth: false, null, 0, "" and "false" are false.
-fn truthy(v: &Value) -> bool {
-    match v {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Number(n) => n.as_f64() != Some(0.0),
-        Value::String(s) => !s.is_empty() && s != "false",
-        Value::Array(a) => !a.is_empty(),
-        Value::Object(o) => !o.is_empty(),
-    }
 }
 
 /// The wait a 429 asks for: `Retry-After` seconds, else `RetryAfterSeconds` in the body, else 1s.
 fn retry_after(ex: &Exchange) -> Duration {
-    let from_header = ex.header("retry-after").and_then(|v| v.trim().parse::<f64>().ok());
-    let from_body = || ex.json().ok().and_then(|j| j.get("RetryAfterSeconds")).and_then(Value::as_f64);
+    let from_header = ex
+        .header("retry-after")
+        .and_then(|v| v.trim().parse::<f64>().ok());
+    let from_body = || {
+        ex.json()
+            .ok()
+            .and_then(|j| j.get("RetryAfterSeconds"))
+            .and_then(Value::as_f64)
+    };
     let secs = from_header.or_else(from_body).unwrap_or(1.0);
     Duration::from_secs_f64(secs.clamp(0.0, 3600.0))
 }
 
 fn located(d: &Diagnostic, r: &Redactor) -> Message {
-    Message { text: r.mask(&d.message), location: Some(d.location()), excerpt: Some(r.mask(&d.render())) }
+    Message {
+        text: r.mask(&d.message),
+        location: Some(d.location()),
+        excerpt: Some(r.mask(&d.render())),
+    }
 }
 
 fn sent(p: &Prepared, r: &Redactor) -> SentRequest {
     SentRequest {
         method: p.method.to_string(),
         url: r.mask(p.url.as_str()),
-        headers: p.headers.iter().map(|(k, v)| (k.clone(), r.header(k, v))).collect(),
+        headers: p
+            .headers
+            .iter()
+            .map(|(k, v)| (k.clone(), r.header(k, v)))
+            .collect(),
         body: p.body.as_ref().map(|b| r.mask(&String::from_utf8_lossy(b))),
     }
 }
@@ -334,7 +331,11 @@ fn sent(p: &Prepared, r: &Redactor) -> SentRequest {
 fn received(ex: &Exchange, r: &Redactor, keep_body: bool) -> Received {
     Received {
         status: ex.status,
-        headers: ex.headers.iter().map(|(k, v)| (k.clone(), r.header(k, v))).collect(),
+        headers: ex
+            .headers
+            .iter()
+            .map(|(k, v)| (k.clone(), r.header(k, v)))
+            .collect(),
         body: keep_body.then(|| r.mask(ex.text())),
         size: ex.body.len(),
     }

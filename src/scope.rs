@@ -38,7 +38,12 @@ pub struct Resolver<'a> {
 impl<'a> Resolver<'a> {
     /// A resolver for one request.
     pub fn new(templates: &'a Templates, layers: Layers<'a>) -> Self {
-        Self { templates, layers, extra: Vec::new(), memo: RefCell::new(HashMap::new()) }
+        Self {
+            templates,
+            layers,
+            extra: Vec::new(),
+            memo: RefCell::new(HashMap::new()),
+        }
     }
 
     /// Adds a name that shadows every layer (`response` in capture expressions).
@@ -101,7 +106,11 @@ impl<'a> Resolver<'a> {
     }
 
     /// Looks a name up through the layers; `None` when it is defined nowhere.
-    pub fn resolve(&self, name: &str, stack: &mut Vec<String>) -> Result<Option<Value>, RenderError> {
+    pub fn resolve(
+        &self,
+        name: &str,
+        stack: &mut Vec<String>,
+    ) -> Result<Option<Value>, RenderError> {
         if let Some((_, v)) = self.extra.iter().find(|(k, _)| k == name) {
             return Ok(Some(v.clone()));
         }
@@ -112,16 +121,28 @@ impl<'a> Resolver<'a> {
             Some(v.clone())
         } else if let Some(v) = self.layers.cli.get(name) {
             Some(v.clone())
-        } else if let Some(t) = self.layers.env.get(name).or_else(|| self.layers.local.get(name)) {
+        } else if let Some(t) = self
+            .layers
+            .env
+            .get(name)
+            .or_else(|| self.layers.local.get(name))
+        {
             Some(self.render_var(name, t, stack)?)
         } else {
             None
         };
-        self.memo.borrow_mut().insert(name.to_string(), value.clone());
+        self.memo
+            .borrow_mut()
+            .insert(name.to_string(), value.clone());
         Ok(value)
     }
 
-    fn render_var(&self, name: &str, t: &Tpl, stack: &mut Vec<String>) -> Result<Value, RenderError> {
+    fn render_var(
+        &self,
+        name: &str,
+        t: &Tpl,
+        stack: &mut Vec<String>,
+    ) -> Result<Value, RenderError> {
         if let Tpl::Lit(v) = t {
             return Ok(v.clone());
         }
@@ -134,11 +155,17 @@ impl<'a> Resolver<'a> {
             let d = Diagnostic::new(
                 &src.loc.file,
                 src.loc.span,
-                format!("variables refer to each other in a cycle: {}", cycle.join(" → ")),
+                format!(
+                    "variables refer to each other in a cycle: {}",
+                    cycle.join(" → ")
+                ),
                 "part of the cycle",
             )
             .with_help("break the cycle by giving one of them a plain value");
-            return Err(RenderError { diagnostic: d, undefined: vec![] });
+            return Err(RenderError {
+                diagnostic: Box::new(d),
+                undefined: vec![],
+            });
         }
         stack.push(name.to_string());
         let mut names = Vec::new();
@@ -146,8 +173,10 @@ impl<'a> Resolver<'a> {
         let result = self.context(&names, stack).and_then(|(ctx, missing)| {
             self.templates.render(t, &ctx).map_err(|mut e| {
                 if !missing.is_empty() && e.diagnostic.message.starts_with("undefined") {
-                    e.diagnostic.message =
-                        format!("undefined variable `{}` (in variable `{name}`)", missing.join("`, `"));
+                    e.diagnostic.message = format!(
+                        "undefined variable `{}` (in variable `{name}`)",
+                        missing.join("`, `")
+                    );
                     e.undefined = missing;
                 }
                 e

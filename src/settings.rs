@@ -14,20 +14,29 @@ pub fn collection_paths(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     for p in inputs {
         if p.is_dir() {
             let mut files: Vec<PathBuf> = std::fs::read_dir(p)
-                .map_err(|e| Error::Io { path: p.clone(), source: e })?
+                .map_err(|e| Error::Io {
+                    path: p.clone(),
+                    source: e,
+                })?
                 .filter_map(Result::ok)
                 .map(|e| e.path())
                 .filter(|f| f.is_file() && is_yaml(f))
                 .collect();
             files.sort();
             if files.is_empty() {
-                return Err(Error::Usage(format!("{}: the directory holds no *.yaml collection", p.display())));
+                return Err(Error::Usage(format!(
+                    "{}: the directory holds no *.yaml collection",
+                    p.display()
+                )));
             }
             out.extend(files);
         } else if p.exists() {
             out.push(p.clone());
         } else {
-            return Err(Error::Usage(format!("{}: no such file or directory", p.display())));
+            return Err(Error::Usage(format!(
+                "{}: no such file or directory",
+                p.display()
+            )));
         }
     }
     Ok(out)
@@ -45,10 +54,15 @@ pub fn cli_vars(pairs: &[String]) -> Result<IndexMap<String, Value>, Error> {
             .split_once('=')
             .ok_or_else(|| Error::Usage(format!("--var {p:?}: expected KEY=VALUE")))?;
         let k = k.trim();
-        let valid = k.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        let valid = k
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
             && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !valid {
-            return Err(Error::Usage(format!("--var {p:?}: `{k}` is not a valid variable name (letters, digits, _)")));
+            return Err(Error::Usage(format!(
+                "--var {p:?}: `{k}` is not a valid variable name (letters, digits, _)"
+            )));
         }
         out.insert(k.to_string(), Value::String(v.to_string()));
     }
@@ -57,6 +71,9 @@ pub fn cli_vars(pairs: &[String]) -> Result<IndexMap<String, Value>, Error> {
 
 /// A duration flag such as `500ms` or `30s`.
 pub fn duration(flag: &str, text: &str) -> Result<Duration, Error> {
-    humantime::parse_duration(text.trim())
-        .map_err(|_| Error::Usage(format!("{flag} {text:?}: expected a duration such as 500ms, 30s or 1h")))
+    humantime::parse_duration(text.trim()).map_err(|_| {
+        Error::Usage(format!(
+            "{flag} {text:?}: expected a duration such as 500ms, 30s or 1h"
+        ))
+    })
 }

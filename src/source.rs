@@ -100,29 +100,32 @@ impl Diagnostic {
 
     /// `file:line:col`.
     pub fn location(&self) -> String {
-        format!(
-            "{}:{}:{}",
-            self.file.name(),
-            self.span.line,
-            self.span.col
-        )
+        format!("{}:{}:{}", self.file.name(), self.span.line, self.span.col)
     }
 
     /// Renders the message, location, the quoted line and a caret, without colour.
     pub fn render(&self) -> String {
         let mut out = format!("error: {}\n", self.message);
-        let gutter = self.span.line.to_string().len();
+        // Errors at the end of input point past the last line: show the last line instead.
+        let last = self.file.text.lines().count().max(1);
+        let line_no = self.span.line.min(last);
+        let col = if line_no < self.span.line {
+            self.file.line(line_no).map_or(1, |l| l.chars().count() + 1)
+        } else {
+            self.span.col
+        };
+        let gutter = line_no.to_string().len();
         let pad = " ".repeat(gutter);
-        let _ = writeln!(out, "{pad}--> {}", self.location());
-        if let Some(text) = self.file.line(self.span.line) {
+        let _ = writeln!(out, "{pad}--> {}:{line_no}:{col}", self.file.name());
+        if let Some(text) = self.file.line(line_no) {
             let line_len = text.chars().count();
-            let col = self.span.col.max(1);
+            let col = col.max(1);
             let width = self
                 .span
                 .width
                 .clamp(1, line_len.saturating_sub(col - 1).max(1));
             let _ = writeln!(out, "{pad} |");
-            let _ = writeln!(out, "{} | {}", self.span.line, text);
+            let _ = writeln!(out, "{line_no:>gutter$} | {text}");
             let _ = writeln!(
                 out,
                 "{pad} | {}{} {}",
@@ -168,7 +171,10 @@ mod tests {
 
     #[test]
     fn suggests_near_keys_only() {
-        assert_eq!(did_you_mean("statsu", &["status", "json", "headers"]), Some("status"));
+        assert_eq!(
+            did_you_mean("statsu", &["status", "json", "headers"]),
+            Some("status")
+        );
         assert_eq!(did_you_mean("zzzzzz", &["status", "json"]), None);
     }
 

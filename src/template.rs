@@ -55,15 +55,30 @@ pub struct Source {
 #[derive(Debug, Clone)]
 pub struct RenderError {
     /// Located description.
-    pub diagnostic: Diagnostic,
+    pub diagnostic: Box<Diagnostic>,
     /// The variables that were undefined, when that was the cause.
     pub undefined: Vec<String>,
 }
 
 /// Functions every template can call (besides minijinja's own).
 pub const GLOBALS: &[&str] = &[
-    "env", "uuid", "now", "timestamp", "random_int", "oadate", "range", "dict", "debug",
-    "namespace", "loop", "true", "false", "none", "True", "False", "None",
+    "env",
+    "uuid",
+    "now",
+    "timestamp",
+    "random_int",
+    "oadate",
+    "range",
+    "dict",
+    "debug",
+    "namespace",
+    "loop",
+    "true",
+    "false",
+    "none",
+    "True",
+    "False",
+    "None",
 ];
 
 /// The one template environment of a run.
@@ -74,7 +89,9 @@ pub struct Templates {
 
 impl std::fmt::Debug for Templates {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Templates").field("count", &self.counter).finish()
+        f.debug_struct("Templates")
+            .field("count", &self.counter)
+            .finish()
     }
 }
 
@@ -146,22 +163,20 @@ impl Templates {
             loc.span.col,
             self.counter
         );
-        if native {
-            if let Some((expr, offset)) = lone_expression(text) {
-                let vars = match self.env.compile_expression(expr) {
-                    Ok(e) => undeclared(e.undeclared_variables(false)),
-                    Err(e) => return Err(self.diagnose(&e, loc, style, expr, offset)),
-                };
-                let src = Source {
-                    id,
-                    text: expr.to_string(),
-                    offset,
-                    loc: loc.clone(),
-                    style,
-                    vars,
-                };
-                return Ok(Tpl::Native(Arc::new(src)));
-            }
+        if native && let Some((expr, offset)) = lone_expression(text) {
+            let vars = match self.env.compile_expression(expr) {
+                Ok(e) => undeclared(e.undeclared_variables(false)),
+                Err(e) => return Err(self.diagnose(&e, loc, style, expr, offset)),
+            };
+            let src = Source {
+                id,
+                text: expr.to_string(),
+                offset,
+                loc: loc.clone(),
+                style,
+                vars,
+            };
+            return Ok(Tpl::Native(Arc::new(src)));
         }
         if let Err(e) = self.env.add_template_owned(id.clone(), text.to_string()) {
             return Err(self.diagnose(&e, loc, style, text, 0));
@@ -243,7 +258,7 @@ impl Templates {
     }
 
     fn render_error(&self, e: &minijinja::Error, src: &Source) -> RenderError {
-        let diagnostic = self.diagnose(e, &src.loc, src.style, &src.text, src.offset);
+        let diagnostic = Box::new(self.diagnose(e, &src.loc, src.style, &src.text, src.offset));
         RenderError {
             diagnostic,
             undefined: Vec::new(),
@@ -259,7 +274,10 @@ impl Templates {
         offset: usize,
     ) -> Diagnostic {
         let span = error_span(e, loc.span, style, text, offset);
-        let detail = e.detail().map(str::to_string).unwrap_or_else(|| e.kind().to_string());
+        let detail = e
+            .detail()
+            .map(str::to_string)
+            .unwrap_or_else(|| e.kind().to_string());
         let message = match e.kind() {
             ErrorKind::SyntaxError => format!("template syntax error: {detail}"),
             ErrorKind::UndefinedError => "undefined variable in template".to_string(),
@@ -412,17 +430,26 @@ mod tests {
     }
 
     fn ctx(pairs: &[(&str, Value)]) -> MjValue {
-        context(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+        context(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
     }
 
     #[test]
     fn native_expressions_keep_types() {
         let mut t = Templates::new();
-        let tpl = t.compile_str("{{ id }}", &loc(), Style::Quoted, true).unwrap();
+        let tpl = t
+            .compile_str("{{ id }}", &loc(), Style::Quoted, true)
+            .unwrap();
         assert!(matches!(tpl, Tpl::Native(_)));
         let v = t.render(&tpl, &ctx(&[("id", Value::from(42))])).unwrap();
         assert_eq!(v, Value::from(42));
-        let tpl = t.compile_str("id={{ id }}", &loc(), Style::Quoted, true).unwrap();
+        let tpl = t
+            .compile_str("id={{ id }}", &loc(), Style::Quoted, true)
+            .unwrap();
         let v = t.render(&tpl, &ctx(&[("id", Value::from(42))])).unwrap();
         assert_eq!(v, Value::from("id=42"));
     }
@@ -430,7 +457,9 @@ mod tests {
     #[test]
     fn strict_undefined_but_default_works() {
         let mut t = Templates::new();
-        let tpl = t.compile_str("{{ a }}", &loc(), Style::Quoted, false).unwrap();
+        let tpl = t
+            .compile_str("{{ a }}", &loc(), Style::Quoted, false)
+            .unwrap();
         assert!(t.render(&tpl, &ctx(&[])).is_err());
         let tpl = t
             .compile_str("{{ a | default(10) }}", &loc(), Style::Quoted, false)
@@ -441,7 +470,9 @@ mod tests {
     #[test]
     fn syntax_errors_point_into_the_file() {
         let mut t = Templates::new();
-        let e = t.compile_str("{{ a + }}", &loc(), Style::Quoted, false).unwrap_err();
+        let e = t
+            .compile_str("{{ a + }}", &loc(), Style::Quoted, false)
+            .unwrap_err();
         assert!(e.message.contains("syntax"), "{}", e.message);
         assert_eq!(e.span.line, 1);
         assert!(e.span.col >= 5, "{:?}", e.span);

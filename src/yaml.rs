@@ -192,7 +192,12 @@ impl<'a> Builder<'a> {
             Event::MappingStart(anchor, _) => (self.mapping(pos)?, anchor),
             Event::Alias(id) => {
                 let mut node = self.anchors.get(&id).cloned().ok_or_else(|| {
-                    Diagnostic::new(self.file, pos, "unknown YAML alias", "no anchor by this name")
+                    Diagnostic::new(
+                        self.file,
+                        pos,
+                        "unknown YAML alias",
+                        "no anchor by this name",
+                    )
                 })?;
                 node.span = pos;
                 return Ok(node);
@@ -312,18 +317,7 @@ fn resolve_plain(text: &str) -> Value {
         if let Ok(u) = text.parse::<u64>() {
             return Value::from(u);
         }
-    }
-    if let Some(hex) = text.strip_prefix("0x") {
-        if let Ok(i) = i64::from_str_radix(hex, 16) {
-            return Value::from(i);
-        }
-    }
-    if let Some(oct) = text.strip_prefix("0o") {
-        if let Ok(i) = i64::from_str_radix(oct, 8) {
-            return Value::from(i);
-        }
-    }
-    if looks_like_float(digits) {
+        // Beyond 64 bits: a float, like serde_yaml and JavaScript.
         if let Some(n) = text
             .parse::<f64>()
             .ok()
@@ -331,6 +325,24 @@ fn resolve_plain(text: &str) -> Value {
         {
             return Value::Number(n);
         }
+    }
+    if let Some(hex) = text.strip_prefix("0x")
+        && let Ok(i) = i64::from_str_radix(hex, 16)
+    {
+        return Value::from(i);
+    }
+    if let Some(oct) = text.strip_prefix("0o")
+        && let Ok(i) = i64::from_str_radix(oct, 8)
+    {
+        return Value::from(i);
+    }
+    if looks_like_float(digits)
+        && let Some(n) = text
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+    {
+        return Value::Number(n);
     }
     Value::String(text.to_string())
 }
@@ -366,7 +378,9 @@ mod tests {
 
     #[test]
     fn scalars_resolve_like_yaml_1_2() {
-        let n = parse_str("a: 1\nb: '1'\nc: 1.5\nd: true\ne: ~\nf: 0x10\ng: 1e3\nh: 2xx\ni: 99999999999999999999999\n");
+        let n = parse_str(
+            "a: 1\nb: '1'\nc: 1.5\nd: true\ne: ~\nf: 0x10\ng: 1e3\nh: 2xx\ni: 99999999999999999999999\n",
+        );
         let j = n.to_json();
         assert_eq!(j["a"], 1);
         assert_eq!(j["b"], "1");
@@ -382,8 +396,12 @@ mod tests {
     #[test]
     fn spans_are_one_based() {
         let n = parse_str("name: x\nexpect:\n  status: 200\n");
-        let Kind::Map(entries) = &n.kind else { panic!() };
-        let Kind::Map(inner) = &entries[1].2.kind else { panic!() };
+        let Kind::Map(entries) = &n.kind else {
+            panic!()
+        };
+        let Kind::Map(inner) = &entries[1].2.kind else {
+            panic!()
+        };
         assert_eq!(inner[0].1, Span::new(3, 3, 6));
         assert_eq!(inner[0].2.span.line, 3);
         assert_eq!(inner[0].2.span.col, 11);

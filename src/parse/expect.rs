@@ -7,8 +7,12 @@ use regex::Regex;
 use serde_json::Value;
 
 use super::Parser;
-use super::fields::{Fields, check_name, duration, entries, loc, scalar_text, unknown_key, wrong_type};
-use crate::model::{Assertion, Capture, CaptureSource, JsonPath, JsonType, Loc, Matcher, Op, Target};
+use super::fields::{
+    Fields, check_name, duration, entries, loc, scalar_text, unknown_key, wrong_type,
+};
+use crate::model::{
+    Assertion, Capture, CaptureSource, JsonPath, JsonType, Loc, Matcher, Op, Target,
+};
 use crate::source::{Diagnostic, did_you_mean};
 use crate::template::Tpl;
 use crate::yaml::{Kind, Node};
@@ -17,8 +21,19 @@ const CAPTURE_KEYS: &[&str] = &["json", "header", "regex", "body", "status", "ex
 const EXPECT_KEYS: &[&str] = &["status", "headers", "json", "body", "duration"];
 /// Matcher operator names.
 pub const OPS: &[&str] = &[
-    "equals", "not_equals", "exists", "type", "matches", "contains", "not_contains", "length",
-    "gt", "gte", "lt", "lte", "one_of",
+    "equals",
+    "not_equals",
+    "exists",
+    "type",
+    "matches",
+    "contains",
+    "not_contains",
+    "length",
+    "gt",
+    "gte",
+    "lt",
+    "lte",
+    "one_of",
 ];
 
 /// Whether a matcher's expected values are durations.
@@ -50,7 +65,9 @@ impl Parser<'_> {
             return Ok(CaptureSource::Json(self.json_path(path, node)?));
         }
         let fields = Fields::new(&file, node, CAPTURE_KEYS, "a capture")?;
-        let Kind::Map(e) = &node.kind else { unreachable!("Fields checked a mapping") };
+        let Kind::Map(e) = &node.kind else {
+            unreachable!("Fields checked a mapping")
+        };
         if e.len() != 1 {
             return Err(Diagnostic::new(&file, node.span, "a capture takes exactly one source", "here")
                 .with_help("use one of `json: $.path`, `header: Name`, `regex: …`, `body: true`, `status: true`, `expr: …`"));
@@ -71,7 +88,11 @@ impl Parser<'_> {
             }
             _ => {
                 let text = scalar_text(&file, v, "`expr`")?;
-                CaptureSource::Expr(self.templates.compile_expr(&text, &loc(&file, v.span), v.style)?)
+                CaptureSource::Expr(self.templates.compile_expr(
+                    &text,
+                    &loc(&file, v.span),
+                    v.style,
+                )?)
             }
         })
     }
@@ -79,7 +100,11 @@ impl Parser<'_> {
     fn require_true(&self, v: &Node, key: &str) -> Result<(), Diagnostic> {
         match &v.kind {
             Kind::Scalar(Value::Bool(true)) => Ok(()),
-            _ => Err(wrong_type(&self.file, v, &format!("`{key}` in a capture must be `true`"))),
+            _ => Err(wrong_type(
+                &self.file,
+                v,
+                &format!("`{key}` in a capture must be `true`"),
+            )),
         }
     }
 
@@ -87,18 +112,32 @@ impl Parser<'_> {
     pub(super) fn json_path(&self, text: &str, node: &Node) -> Result<JsonPath, Diagnostic> {
         let trimmed = text.trim();
         let bad = |msg: String| {
-            let d = Diagnostic::new(&self.file, node.span, format!("invalid JSONPath `{trimmed}`"), msg);
+            let d = Diagnostic::new(
+                &self.file,
+                node.span,
+                format!("invalid JSONPath `{trimmed}`"),
+                msg,
+            );
             if trimmed.starts_with('$') {
                 d
             } else {
                 d.with_help(format!("a JSONPath starts with `$`, e.g. `$.{trimmed}`"))
             }
         };
-        let query = jsonpath_rust::parser::parse_json_path(trimmed)
-            .map_err(|e| bad(first_line(&e.to_string())))?;
-        let singular = query.segments.iter().all(|s| {
-            matches!(s, Segment::Selector(Selector::Name(_) | Selector::Index(_)))
-        });
+        let query = jsonpath_rust::parser::parse_json_path(trimmed).map_err(|e| {
+            let (col, msg) = pest_detail(&e.to_string());
+            let mut d = bad(msg);
+            if let Some(col) = col {
+                let quote = usize::from(node.style != crate::yaml::Style::Plain);
+                d.span.col += quote + col.saturating_sub(1);
+                d.span.width = 1;
+            }
+            d
+        })?;
+        let singular = query
+            .segments
+            .iter()
+            .all(|s| matches!(s, Segment::Selector(Selector::Name(_) | Selector::Index(_))));
         Ok(JsonPath {
             text: trimmed.to_string(),
             query: Arc::new(query),
@@ -109,8 +148,15 @@ impl Parser<'_> {
     fn regex(&self, node: &Node) -> Result<Regex, Diagnostic> {
         let text = scalar_text(&self.file, node, "a regex")?;
         Regex::new(&text).map_err(|e| {
-            Diagnostic::new(&self.file, node.span, "invalid regular expression", first_line(&e.to_string()))
-                .with_help(e.to_string().lines().last().unwrap_or("").trim().to_string())
+            let text = e.to_string();
+            let why = text
+                .lines()
+                .last()
+                .unwrap_or("")
+                .trim()
+                .trim_start_matches("error: ")
+                .to_string();
+            Diagnostic::new(&self.file, node.span, "invalid regular expression", why)
         })
     }
 
@@ -125,15 +171,27 @@ impl Parser<'_> {
         if let Some(n) = f.get("headers") {
             for (name, span, v) in entries(&file, n, "`expect.headers`")? {
                 let matcher = self.matcher(v, Unit::Plain)?;
-                out.push(Assertion { loc: loc(&file, *span), target: Target::Header(name.clone()), matcher });
+                out.push(Assertion {
+                    loc: loc(&file, *span),
+                    target: Target::Header(name.clone()),
+                    matcher,
+                });
             }
         }
         if let Some(n) = f.get("json") {
             for (path, span, v) in entries(&file, n, "`expect.json`")? {
-                let key_node = Node { kind: Kind::Scalar(Value::Null), span: *span, style: v.style };
+                let key_node = Node {
+                    kind: Kind::Scalar(Value::Null),
+                    span: *span,
+                    style: v.style,
+                };
                 let target = Target::Json(self.json_path(path, &key_node)?);
                 let matcher = self.matcher(v, Unit::Plain)?;
-                out.push(Assertion { loc: loc(&file, *span), target, matcher });
+                out.push(Assertion {
+                    loc: loc(&file, *span),
+                    target,
+                    matcher,
+                });
             }
         }
         if let Some(n) = f.get("body") {
@@ -155,23 +213,39 @@ impl Parser<'_> {
                 Op::Class(u16::from(s.as_bytes()[0] - b'0'))
             }
             Kind::Seq(items) => {
-                let codes = items.iter().map(|i| self.status_code(i).map(Tpl::Lit)).collect::<Result<_, _>>()?;
+                let codes = items
+                    .iter()
+                    .map(|i| self.status_code(i).map(Tpl::Lit))
+                    .collect::<Result<_, _>>()?;
                 Op::OneOf(codes)
             }
             Kind::Map(_) => return self.matcher(n, Unit::Plain),
             _ => {
-                return Err(wrong_type(&self.file, n, "`status` must be a code (200), a list ([200, 201]), a class (2xx) or a matcher"));
+                return Err(wrong_type(
+                    &self.file,
+                    n,
+                    "`status` must be a code (200), a list ([200, 201]), a class (2xx) or a matcher",
+                ));
             }
         };
-        Ok(Matcher { ops: vec![(op, here)] })
+        Ok(Matcher {
+            ops: vec![(op, here)],
+        })
     }
 
     fn status_code(&self, n: &Node) -> Result<Value, Diagnostic> {
         match &n.kind {
-            Kind::Scalar(Value::Number(num)) if num.as_u64().is_some_and(|c| (100..=599).contains(&c)) => {
+            Kind::Scalar(Value::Number(num))
+                if num.as_u64().is_some_and(|c| (100..=599).contains(&c)) =>
+            {
                 Ok(Value::Number(num.clone()))
             }
-            _ => Err(Diagnostic::new(&self.file, n.span, "invalid HTTP status", "expected a number from 100 to 599")),
+            _ => Err(Diagnostic::new(
+                &self.file,
+                n.span,
+                "invalid HTTP status",
+                "expected a number from 100 to 599",
+            )),
         }
     }
 
@@ -179,17 +253,23 @@ impl Parser<'_> {
         let file = self.file.clone();
         let here = loc(&file, node.span);
         let Kind::Map(e) = &node.kind else {
-            return Ok(Matcher { ops: vec![(Op::Equals(self.expected(node, unit)?), here)] });
+            return Ok(Matcher {
+                ops: vec![(Op::Equals(self.expected(node, unit)?), here)],
+            });
         };
         let any_op = e.iter().any(|(k, _, _)| OPS.contains(&k.as_str()));
         if !any_op {
             if let Some((k, span, _)) = e.iter().find(|(k, _, _)| did_you_mean(k, OPS).is_some()) {
-                return Err(unknown_key(&file, *span, k, OPS, "a matcher").with_help(format!(
-                    "did you mean `{}`? (to compare with an object, write `equals: {{…}}`)",
-                    did_you_mean(k, OPS).unwrap_or("equals")
-                )));
+                return Err(
+                    unknown_key(&file, *span, k, OPS, "a matcher").with_help(format!(
+                        "did you mean `{}`? (to compare with an object, write `equals: {{…}}`)",
+                        did_you_mean(k, OPS).unwrap_or("equals")
+                    )),
+                );
             }
-            return Ok(Matcher { ops: vec![(Op::Equals(self.expected(node, unit)?), here)] });
+            return Ok(Matcher {
+                ops: vec![(Op::Equals(self.expected(node, unit)?), here)],
+            });
         }
         let mut ops = Vec::new();
         for (key, span, v) in e {
@@ -211,9 +291,17 @@ impl Parser<'_> {
                 _ => return Err(wrong_type(&file, v, "`exists` takes true or false")),
             },
             "type" => {
-                let name = scalar_text(&file, v, "`type`")?;
+                let name = match &v.kind {
+                    Kind::Scalar(Value::Null) => "null".to_string(),
+                    _ => scalar_text(&file, v, "`type`")?,
+                };
                 Op::Type(JsonType::parse(&name).ok_or_else(|| {
-                    let d = Diagnostic::new(&file, v.span, format!("unknown type `{name}`"), "not a JSON type");
+                    let d = Diagnostic::new(
+                        &file,
+                        v.span,
+                        format!("unknown type `{name}`"),
+                        "not a JSON type",
+                    );
                     match did_you_mean(&name, &JsonType::NAMES) {
                         Some(s) => d.with_help(format!("did you mean `{s}`?")),
                         None => d.with_help(format!("one of: {}", JsonType::NAMES.join(", "))),
@@ -229,7 +317,12 @@ impl Parser<'_> {
             "lt" => Op::Lt(self.expected(v, unit)?),
             "lte" => Op::Lte(self.expected(v, unit)?),
             _ => match &v.kind {
-                Kind::Seq(items) => Op::OneOf(items.iter().map(|i| self.expected(i, unit)).collect::<Result<_, _>>()?),
+                Kind::Seq(items) => Op::OneOf(
+                    items
+                        .iter()
+                        .map(|i| self.expected(i, unit))
+                        .collect::<Result<_, _>>()?,
+                ),
                 _ => return Err(wrong_type(&file, v, "`one_of` takes a list")),
             },
         })
@@ -246,13 +339,36 @@ impl Parser<'_> {
     }
 }
 
-fn assertion(file: &Arc<crate::source::SourceFile>, n: &Node, target: Target, matcher: Matcher) -> Assertion {
-    Assertion { loc: loc(file, n.span), target, matcher }
+fn assertion(
+    file: &Arc<crate::source::SourceFile>,
+    n: &Node,
+    target: Target,
+    matcher: Matcher,
+) -> Assertion {
+    Assertion {
+        loc: loc(file, n.span),
+        target,
+        matcher,
+    }
 }
 
 fn is_class(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 3 && (b'1'..=b'5').contains(&b[0]) && b[1..].eq_ignore_ascii_case(b"xx")
+}
+
+/// The column and the "expected …" line of a pest parse error's text.
+fn pest_detail(text: &str) -> (Option<usize>, String) {
+    let col = text
+        .lines()
+        .find_map(|l| l.split_once("--> ").map(|(_, rest)| rest))
+        .and_then(|lc| lc.split(':').nth(1))
+        .and_then(|c| c.trim().parse().ok());
+    let msg = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("= "))
+        .map_or_else(|| first_line(text), str::to_string);
+    (col, msg)
 }
 
 fn first_line(s: &str) -> String {

@@ -36,12 +36,18 @@ impl<'n> Fields<'n> {
 
     /// The value of `key`.
     pub fn get(&self, key: &str) -> Option<&'n Node> {
-        self.entries.iter().find(|(k, _, _)| k == key).map(|(_, _, v)| v)
+        self.entries
+            .iter()
+            .find(|(k, _, _)| k == key)
+            .map(|(_, _, v)| v)
     }
 
     /// The key's own span.
     pub fn key_span(&self, key: &str) -> Option<Span> {
-        self.entries.iter().find(|(k, _, _)| k == key).map(|(_, s, _)| *s)
+        self.entries
+            .iter()
+            .find(|(k, _, _)| k == key)
+            .map(|(_, s, _)| *s)
     }
 
     /// True when `key` is present.
@@ -50,7 +56,12 @@ impl<'n> Fields<'n> {
     }
 
     /// A required string.
-    pub fn req_str(&self, file: &Arc<SourceFile>, key: &str, what: &str) -> Result<String, Diagnostic> {
+    pub fn req_str(
+        &self,
+        file: &Arc<SourceFile>,
+        key: &str,
+        what: &str,
+    ) -> Result<String, Diagnostic> {
         match self.get(key) {
             Some(n) => scalar_text(file, n, &format!("`{key}`")),
             None => Err(Diagnostic::new(
@@ -71,8 +82,19 @@ impl<'n> Fields<'n> {
 }
 
 /// An unknown key, with a suggestion when one is close.
-pub fn unknown_key(file: &Arc<SourceFile>, span: Span, key: &str, allowed: &[&str], what: &str) -> Diagnostic {
-    let d = Diagnostic::new(file, span, format!("unknown key `{key}` in {what}"), "not a valid key here");
+pub fn unknown_key(
+    file: &Arc<SourceFile>,
+    span: Span,
+    key: &str,
+    allowed: &[&str],
+    what: &str,
+) -> Diagnostic {
+    let d = Diagnostic::new(
+        file,
+        span,
+        format!("unknown key `{key}` in {what}"),
+        "not a valid key here",
+    );
     match did_you_mean(key, allowed) {
         Some(s) => d.with_help(format!("did you mean `{s}`?")),
         None => d.with_help(format!("valid keys: {}", allowed.join(", "))),
@@ -81,7 +103,12 @@ pub fn unknown_key(file: &Arc<SourceFile>, span: Span, key: &str, allowed: &[&st
 
 /// A value of the wrong type.
 pub fn wrong_type(file: &Arc<SourceFile>, node: &Node, message: &str) -> Diagnostic {
-    Diagnostic::new(file, node.span, message.to_string(), format!("found {}", node.type_name()))
+    Diagnostic::new(
+        file,
+        node.span,
+        message.to_string(),
+        format!("found {}", node.type_name()),
+    )
 }
 
 /// A scalar's text: strings as they are, numbers and booleans in their YAML spelling.
@@ -94,7 +121,11 @@ pub fn scalar_text(file: &Arc<SourceFile>, node: &Node, what: &str) -> Result<St
 }
 
 /// A list of strings (a single string is a list of one).
-pub fn string_list(file: &Arc<SourceFile>, node: &Node, what: &str) -> Result<Vec<String>, Diagnostic> {
+pub fn string_list(
+    file: &Arc<SourceFile>,
+    node: &Node,
+    what: &str,
+) -> Result<Vec<String>, Diagnostic> {
     match &node.kind {
         Kind::Seq(items) => items.iter().map(|n| scalar_text(file, n, what)).collect(),
         _ => Ok(vec![scalar_text(file, node, what)?]),
@@ -125,7 +156,9 @@ pub fn loc(file: &Arc<SourceFile>, span: Span) -> Loc {
 /// A variable or capture name: usable in templates.
 pub fn check_name(file: &Arc<SourceFile>, span: Span, name: &str) -> Result<(), Diagnostic> {
     let mut chars = name.chars();
-    let ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    let ok = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
     if ok {
         Ok(())
@@ -143,7 +176,12 @@ pub fn check_name(file: &Arc<SourceFile>, span: Span, name: &str) -> Result<(), 
 /// A duration: `500ms`, `2s`, `1m 30s`, or a number of milliseconds.
 pub fn duration(file: &Arc<SourceFile>, node: &Node) -> Result<std::time::Duration, Diagnostic> {
     let bad = || {
-        Diagnostic::new(file, node.span, "invalid duration", "expected e.g. `500ms`, `2s` or `1m`")
+        Diagnostic::new(
+            file,
+            node.span,
+            "invalid duration",
+            "expected e.g. `500ms`, `2s` or `1m`",
+        )
     };
     match &node.kind {
         Kind::Scalar(Value::Number(n)) => n

@@ -20,7 +20,14 @@ pub struct Terminal<W: Write> {
 impl<W: Write> Terminal<W> {
     /// A terminal reporter. `live` flushes every line (for a person watching).
     pub fn new(out: W, colour: bool, verbose: bool, live: bool) -> Self {
-        Self { out, colour, verbose, flush_lines: live, runs: 0, total: Summary::default() }
+        Self {
+            out,
+            colour,
+            verbose,
+            flush_lines: live,
+            runs: 0,
+            total: Summary::default(),
+        }
     }
 
     /// Gives the writer back (tests).
@@ -56,10 +63,17 @@ impl<W: Write> Terminal<W> {
                 url_path(&req.url),
                 resp.status,
                 ms(r.duration),
-                if r.retries > 0 { format!("  (retried {}× after 429)", r.retries) } else { String::new() }
+                if r.retries > 0 {
+                    format!("  (retried {}× after 429)", r.retries)
+                } else {
+                    String::new()
+                }
             ),
             (Some(req), None) => format!("  {mark} {path}  {} {}", req.method, url_path(&req.url)),
-            _ if r.status == Status::Skipped => format!("  {mark} {path}  {}", self.paint("2", "skipped (`when` is false)")),
+            _ if r.status == Status::Skipped => format!(
+                "  {mark} {path}  {}",
+                self.paint("2", "skipped (`when` is false)")
+            ),
             _ => format!("  {mark} {path}"),
         };
         writeln!(self.out, "{line}")?;
@@ -69,7 +83,12 @@ impl<W: Write> Terminal<W> {
                 Status::Invalid => "invalid",
                 _ => "failed",
             };
-            writeln!(self.out, "      {} {}", self.paint("31", &format!("{label}:")), m.text)?;
+            writeln!(
+                self.out,
+                "      {} {}",
+                self.paint("31", &format!("{label}:")),
+                m.text
+            )?;
             if let Some(ex) = &m.excerpt {
                 for l in ex.lines().skip(1) {
                     writeln!(self.out, "      {l}")?;
@@ -101,7 +120,12 @@ impl<W: Write> Terminal<W> {
         )?;
         writeln!(self.out, "        at {}", a.location)?;
         if let Some(diff) = &a.diff {
-            writeln!(self.out, "        {} {}", self.paint("31", "- expected"), self.paint("32", "+ actual"))?;
+            writeln!(
+                self.out,
+                "        {} {}",
+                self.paint("31", "- expected"),
+                self.paint("32", "+ actual")
+            )?;
             for l in diff.lines() {
                 let code = match l.chars().next() {
                     Some('-') => "31",
@@ -142,12 +166,21 @@ impl<W: Write> Terminal<W> {
 
     fn summary(&mut self, s: &Summary) -> std::io::Result<()> {
         let mut parts = vec![
-            self.paint(if s.passed > 0 { "32" } else { "0" }, &format!("{} passed", s.passed)),
-            self.paint(if s.failed > 0 { "31" } else { "0" }, &format!("{} failed", s.failed)),
+            self.paint(
+                if s.passed > 0 { "32" } else { "0" },
+                &format!("{} passed", s.passed),
+            ),
+            self.paint(
+                if s.failed > 0 { "31" } else { "0" },
+                &format!("{} failed", s.failed),
+            ),
             format!("{} skipped", s.skipped),
         ];
         if s.errors > 0 {
-            parts.push(self.paint("31;1", &format!("{} errors", s.errors)));
+            parts.push(self.paint(
+                "31;1",
+                &format!("{} error{}", s.errors, if s.errors == 1 { "" } else { "s" }),
+            ));
         }
         if s.invalid > 0 {
             parts.push(self.paint("31;1", &format!("{} invalid", s.invalid)));
@@ -205,7 +238,11 @@ fn url_path(url: &str) -> String {
 
 fn ms(d: Duration) -> String {
     let ms = d.as_secs_f64() * 1000.0;
-    if ms < 10.0 { format!("{ms:.1} ms") } else { format!("{ms:.0} ms") }
+    if ms < 10.0 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{ms:.0} ms")
+    }
 }
 
 fn secs(d: Duration) -> String {

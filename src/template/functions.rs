@@ -72,7 +72,12 @@ fn oadate(value: Option<Value>) -> Result<f64, Error> {
             } else if let Ok(secs) = f64::try_from(v.clone()) {
                 Utc.timestamp_millis_opt((secs * 1000.0) as i64)
                     .single()
-                    .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, "oadate(): timestamp out of range"))?
+                    .ok_or_else(|| {
+                        Error::new(
+                            ErrorKind::InvalidOperation,
+                            "oadate(): timestamp out of range",
+                        )
+                    })?
             } else {
                 return Err(Error::new(
                     ErrorKind::InvalidOperation,

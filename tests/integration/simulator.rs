@@ -1,0 +1,1 @@
+//! The webCRM simulator (issue 3).
