@@ -17,6 +17,7 @@ pub mod event;
 pub mod http;
 pub mod mock;
 pub mod model;
+pub mod oadate;
 pub mod parse;
 pub mod prepare;
 pub mod redact;

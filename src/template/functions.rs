@@ -86,12 +86,7 @@ fn oadate(value: Option<Value>) -> Result<f64, Error> {
             }
         }
     };
-    let epoch = NaiveDate::from_ymd_opt(1899, 12, 30)
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|d| d.and_utc())
-        .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, "oadate epoch"))?;
-    let ms = (at - epoch).num_milliseconds() as f64;
-    Ok(ms / 86_400_000.0)
+    Ok(crate::oadate::from_datetime(at))
 }
 
 fn parse_date(s: &str) -> Option<DateTime<Utc>> {
