@@ -37,7 +37,7 @@ pub fn request_sources(r: &Request) -> Vec<(&Arc<Source>, bool)> {
         Some(Body::Form(f)) => f.iter().for_each(|(_, t)| add(t, &mut out)),
         None => {}
     }
-    if let Some(w) = &r.when {
+    for w in &r.when {
         add(w, &mut out);
     }
     for a in &r.expect {

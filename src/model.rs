@@ -76,8 +76,8 @@ pub struct Request {
     pub auth: Auth,
     /// The body, if any.
     pub body: Option<Body>,
-    /// Run only when this expression is true.
-    pub when: Option<Tpl>,
+    /// Run only when all of these are true (the request's own `when` and its folders').
+    pub when: Vec<Tpl>,
     /// Wait before sending.
     pub delay: Option<Duration>,
     /// Per-request timeout.

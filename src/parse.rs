@@ -29,6 +29,7 @@ const FOLDER_KEYS: &[&str] = &[
     "name",
     "description",
     "variables",
+    "when",
     "headers",
     "auth",
     "items",
@@ -151,6 +152,7 @@ struct Inherited {
     auth: Auth,
     vars: Arc<Vars>,
     tags: Vec<String>,
+    when: Vec<Tpl>,
 }
 
 struct Parser<'t> {
@@ -175,6 +177,7 @@ impl Parser<'_> {
             auth: Auth::None,
             vars: Arc::new(Vars::default()),
             tags: vec![],
+            when: vec![],
         };
         let mut inherited = self.scope(&f, &base)?;
         inherited.vars = self.overlay(&f, &base.vars)?;
@@ -343,6 +346,10 @@ impl Parser<'_> {
                 if let Some(t) = f.get("tags") {
                     scope.tags.extend(string_list(&file, t, "a tag")?);
                 }
+                if let Some(w) = f.get("when") {
+                    let w = self.when(w)?;
+                    scope.when.push(w);
+                }
                 self.items(f.get("items").unwrap_or(item), &scope, out, secrets)?;
             } else {
                 out.push(Arc::new(self.request(item, inherited)?));
@@ -476,9 +483,12 @@ impl Parser<'_> {
             headers: scope.headers,
             auth: scope.auth,
             body: self.body(&f)?,
-            when: match f.get("when") {
-                Some(w) => Some(self.when(w)?),
-                None => None,
+            when: {
+                let mut all = inherited.when.clone();
+                if let Some(w) = f.get("when") {
+                    all.push(self.when(w)?);
+                }
+                all
             },
             delay: f.get("delay").map(|d| duration(&file, d)).transpose()?,
             timeout: f.get("timeout").map(|d| duration(&file, d)).transpose()?,

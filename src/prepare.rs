@@ -14,10 +14,10 @@ type Headers = Vec<(String, String)>;
 
 /// Renders a request; `Ok(None)` when `when` says skip.
 pub fn prepare(req: &Request, r: &Resolver<'_>) -> Result<Option<Prepared>, RenderError> {
-    if let Some(w) = &req.when
-        && !truthy(&r.render(w)?)
-    {
-        return Ok(None);
+    for w in &req.when {
+        if !truthy(&r.render(w)?) {
+            return Ok(None);
+        }
     }
     let url = url(req, r)?;
     let mut headers = headers(req, r)?;
