@@ -30,7 +30,9 @@ mod tests {
 
     #[test]
     fn round_trips() {
-        let at = DateTime::parse_from_rfc3339("2020-01-23T10:53:17+00:00").unwrap().with_timezone(&Utc);
+        let at = DateTime::parse_from_rfc3339("2020-01-23T10:53:17+00:00")
+            .unwrap()
+            .with_timezone(&Utc);
         let d = from_datetime(at);
         assert!((d - 43853.4536689814).abs() < 1e-6, "{d}");
         assert_eq!(to_datetime(d), Some(at));

@@ -10,7 +10,9 @@ use rusqlite::Connection;
 use rusqlite::types::Value as Sql;
 use serde_json::{Map, Value, json};
 
-use super::schema::{DELIVERY, Entity, LINKED_DATA, OPPORTUNITY, ORGANISATION, PERSON, QUOTATION_LINE};
+use super::schema::{
+    DELIVERY, Entity, LINKED_DATA, OPPORTUNITY, ORGANISATION, PERSON, QUOTATION_LINE,
+};
 use super::store::{self, Paging};
 use super::{ApiError, Sim};
 
@@ -34,16 +36,30 @@ type Res = Result<Response, ApiError>;
 
 /// Dispatches an authenticated request.
 pub fn route(sim: &Sim, req: &Req<'_>) -> Res {
-    let db = sim.db.lock().map_err(|_| ApiError::bad_request("database lock poisoned", "ServerException"))?;
+    let db = sim
+        .db
+        .lock()
+        .map_err(|_| ApiError::bad_request("database lock poisoned", "ServerException"))?;
     let m = req.method;
     match req.segs {
         ["queries"] if m == Method::GET => queries(&db, req),
-        ["quotationlines", "linkedsetup"] if m == Method::GET => Ok(json_ok(linked_setup(sim.cfg.linked_data))),
+        ["quotationlines", "linkedsetup"] if m == Method::GET => {
+            Ok(json_ok(linked_setup(sim.cfg.linked_data)))
+        }
         ["quotationlines", "linkeddata"] => match *m {
-            Method::GET => Ok(json_ok(Value::Array(store::list(&db, &LINKED_DATA, Paging { page: 1, size: i64::MAX / 2 }, None)?))),
+            Method::GET => Ok(json_ok(Value::Array(store::list(
+                &db,
+                &LINKED_DATA,
+                Paging {
+                    page: 1,
+                    size: i64::MAX / 2,
+                },
+                None,
+            )?))),
             Method::POST => create_linked(&db, req),
             Method::DELETE => {
-                db.execute("DELETE FROM LinkedData", []).map_err(ApiError::db)?;
+                db.execute("DELETE FROM LinkedData", [])
+                    .map_err(ApiError::db)?;
                 Ok(empty())
             }
             _ => not_allowed(req),
@@ -55,13 +71,29 @@ pub fn route(sim: &Sim, req: &Req<'_>) -> Res {
             _ => not_allowed(req),
         },
         ["quotationlines", id] => one_line(sim, &db, req, parse_id(id)?),
-        [parent @ ("opportunities" | "deliveries"), id, "quotationlines"] if m == Method::GET => {
+        [
+            parent @ ("opportunities" | "deliveries"),
+            id,
+            "quotationlines",
+        ] if m == Method::GET => {
             let id = parse_id(id)?;
-            let e = if *parent == "deliveries" { &DELIVERY } else { &OPPORTUNITY };
+            let e = if *parent == "deliveries" {
+                &DELIVERY
+            } else {
+                &OPPORTUNITY
+            };
             if store::get(&db, e, id)?.is_none() {
-                return Err(ApiError::not_found(format!("{} {id} was not found", e.table)));
+                return Err(ApiError::not_found(format!(
+                    "{} {id} was not found",
+                    e.table
+                )));
             }
-            list(&db, &QUOTATION_LINE, req, Some(("QuotationLineOpportunityId", id)))
+            list(
+                &db,
+                &QUOTATION_LINE,
+                req,
+                Some(("QuotationLineOpportunityId", id)),
+            )
         }
         [name] => match entity(name) {
             Some(e) => match *m {
@@ -98,7 +130,10 @@ fn empty() -> Response {
 }
 
 fn no_route(req: &Req<'_>) -> Res {
-    Err(ApiError::not_found(format!("No route for {} {}", req.method, req.path)))
+    Err(ApiError::not_found(format!(
+        "No route for {} {}",
+        req.method, req.path
+    )))
 }
 
 fn not_allowed(req: &Req<'_>) -> Res {
@@ -110,9 +145,12 @@ fn not_allowed(req: &Req<'_>) -> Res {
 }
 
 fn parse_id(s: &str) -> Result<i64, ApiError> {
-    s.parse::<i32>()
-        .map(i64::from)
-        .map_err(|_| ApiError::bad_request(format!("The value '{s}' is not a valid id."), "ValidationException"))
+    s.parse::<i32>().map(i64::from).map_err(|_| {
+        ApiError::bad_request(
+            format!("The value '{s}' is not a valid id."),
+            "ValidationException",
+        )
+    })
 }
 
 fn paging(req: &Req<'_>) -> Result<Paging, ApiError> {
@@ -120,31 +158,48 @@ fn paging(req: &Req<'_>) -> Result<Paging, ApiError> {
         match req.query.get(name) {
             None => Ok(default),
             Some(v) => v.trim().parse::<i64>().map_err(|_| {
-                ApiError::bad_request(format!("The value '{v}' is not valid for {}.", capitalise(name)), "ValidationException")
+                ApiError::bad_request(
+                    format!("The value '{v}' is not valid for {}.", capitalise(name)),
+                    "ValidationException",
+                )
             }),
         }
     };
     let page = num("page", 1)?;
     let size = num("size", 50)?;
     if page < 1 {
-        return Err(ApiError::bad_request("Page must be 1 or greater.", "ValidationException"));
+        return Err(ApiError::bad_request(
+            "Page must be 1 or greater.",
+            "ValidationException",
+        ));
     }
     if !(1..=1000).contains(&size) {
-        return Err(ApiError::bad_request("Size must be between 1 and 1000.", "ValidationException"));
+        return Err(ApiError::bad_request(
+            "Size must be between 1 and 1000.",
+            "ValidationException",
+        ));
     }
     Ok(Paging { page, size })
 }
 
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+        .unwrap_or_default()
 }
 
 fn body_object(req: &Req<'_>) -> Result<Map<String, Value>, ApiError> {
     match serde_json::from_slice::<Value>(req.body) {
         Ok(Value::Object(m)) => Ok(m),
-        Ok(_) => Err(ApiError::bad_request("The request body must be a JSON object.", "ValidationException")),
-        Err(e) => Err(ApiError::bad_request(format!("The request body is not valid JSON: {e}"), "ValidationException")),
+        Ok(_) => Err(ApiError::bad_request(
+            "The request body must be a JSON object.",
+            "ValidationException",
+        )),
+        Err(e) => Err(ApiError::bad_request(
+            format!("The request body is not valid JSON: {e}"),
+            "ValidationException",
+        )),
     }
 }
 
@@ -153,7 +208,10 @@ fn require_new(e: &Entity, body: &Map<String, Value>) -> Result<(), ApiError> {
     match body.get(e.id) {
         None | Some(Value::Null) => Ok(()),
         Some(v) if v.as_i64() == Some(0) => Ok(()),
-        Some(v) => Err(ApiError::bad_request(format!("{} must be 0 when creating, got {v}.", e.id), "ValidationException")),
+        Some(v) => Err(ApiError::bad_request(
+            format!("{} must be 0 when creating, got {v}.", e.id),
+            "ValidationException",
+        )),
     }
 }
 
@@ -162,12 +220,23 @@ fn require_same(e: &Entity, body: &Map<String, Value>, id: i64) -> Result<(), Ap
     match body.get(e.id).and_then(Value::as_i64) {
         None | Some(0) => Ok(()),
         Some(b) if b == id => Ok(()),
-        Some(b) => Err(ApiError::bad_request(format!("{} in the body ({b}) does not match the id in the path ({id}).", e.id), "ValidationException")),
+        Some(b) => Err(ApiError::bad_request(
+            format!(
+                "{} in the body ({b}) does not match the id in the path ({id}).",
+                e.id
+            ),
+            "ValidationException",
+        )),
     }
 }
 
 fn list(db: &Connection, e: &Entity, req: &Req<'_>, filter: Option<(&str, i64)>) -> Res {
-    Ok(json_ok(Value::Array(store::list(db, e, paging(req)?, filter)?)))
+    Ok(json_ok(Value::Array(store::list(
+        db,
+        e,
+        paging(req)?,
+        filter,
+    )?)))
 }
 
 fn create(db: &Connection, e: &Entity, req: &Req<'_>) -> Res {
@@ -185,10 +254,18 @@ fn one(db: &Connection, e: &Entity, req: &Req<'_>, id: i64) -> Res {
             let body = body_object(req)?;
             require_same(e, &body, id)?;
             let cols = store::to_columns(e, &body)?;
-            if store::update(db, e, id, cols)? { Ok(empty()) } else { Err(missing()) }
+            if store::update(db, e, id, cols)? {
+                Ok(empty())
+            } else {
+                Err(missing())
+            }
         }
         Method::DELETE => {
-            if store::delete(db, e, id)? { Ok(empty()) } else { Err(missing()) }
+            if store::delete(db, e, id)? {
+                Ok(empty())
+            } else {
+                Err(missing())
+            }
         }
         _ => not_allowed(req),
     }
@@ -198,24 +275,47 @@ fn one(db: &Connection, e: &Entity, req: &Req<'_>, id: i64) -> Res {
 /// for a parent it cannot find.
 const QUOTATION_NOT_FOUND: &str = "Possible quotation not found";
 
-fn line_columns(sim: &Sim, db: &Connection, body: &Map<String, Value>) -> Result<Vec<(String, Sql)>, ApiError> {
+fn line_columns(
+    sim: &Sim,
+    db: &Connection,
+    body: &Map<String, Value>,
+) -> Result<Vec<(String, Sql)>, ApiError> {
     let mut cols = store::to_columns(&QUOTATION_LINE, body)?;
     let linked_id = match body.get("QuotationLineLinkedDataId") {
         None | Some(Value::Null) => 0,
-        Some(v) => v.as_i64().ok_or_else(|| ApiError::bad_request("The field QuotationLineLinkedDataId must be an integer.", "ValidationException"))?,
+        Some(v) => v.as_i64().ok_or_else(|| {
+            ApiError::bad_request(
+                "The field QuotationLineLinkedDataId must be an integer.",
+                "ValidationException",
+            )
+        })?,
     };
-    if let Some(parent) = body.get("QuotationLineOpportunityId").and_then(Value::as_i64) {
-        let exists = store::get(db, &OPPORTUNITY, parent)?.is_some() || store::get(db, &DELIVERY, parent)?.is_some();
+    if let Some(parent) = body
+        .get("QuotationLineOpportunityId")
+        .and_then(Value::as_i64)
+    {
+        let exists = store::get(db, &OPPORTUNITY, parent)?.is_some()
+            || store::get(db, &DELIVERY, parent)?.is_some();
         if !exists {
-            return Err(ApiError::bad_request(QUOTATION_NOT_FOUND, "QuotationNotFoundException"));
+            return Err(ApiError::bad_request(
+                QUOTATION_NOT_FOUND,
+                "QuotationNotFoundException",
+            ));
         }
     }
     if sim.cfg.linked_data {
         if linked_id == 0 {
-            return Err(ApiError::bad_request(QUOTATION_NOT_FOUND, "QuotationNotFoundException"));
+            return Err(ApiError::bad_request(
+                QUOTATION_NOT_FOUND,
+                "QuotationNotFoundException",
+            ));
         }
-        let item = store::get(db, &LINKED_DATA, linked_id)?
-            .ok_or_else(|| ApiError::bad_request(format!("Linked data item {linked_id} was not found."), "NotFoundException"))?;
+        let item = store::get(db, &LINKED_DATA, linked_id)?.ok_or_else(|| {
+            ApiError::bad_request(
+                format!("Linked data item {linked_id} was not found."),
+                "NotFoundException",
+            )
+        })?;
         copy_from_catalogue(&mut cols, &item);
         cols.push(("QuotationLineLinkedDataId".into(), Sql::Integer(linked_id)));
     } else if linked_id != 0 {
@@ -235,14 +335,34 @@ fn copy_from_catalogue(cols: &mut Vec<(String, Sql)>, item: &Value) {
         cols.push((name, v));
     };
     for i in 1..=9 {
-        let v = item[format!("QuotationLineLinkedDataItemData{i}")].as_str().unwrap_or("").to_string();
+        let v = item[format!("QuotationLineLinkedDataItemData{i}")]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
         set(format!("QuotationLineData{i}"), Sql::Text(v));
     }
-    let price = item["QuotationLineLinkedDataItemPrice"].as_f64().unwrap_or(0.0);
+    let price = item["QuotationLineLinkedDataItemPrice"]
+        .as_f64()
+        .unwrap_or(0.0);
     set("QuotationLinePrice".into(), Sql::Real(price));
     set("QuotationLineListPrice".into(), Sql::Real(price));
-    set("QuotationLineCostPrice".into(), Sql::Real(item["QuotationLineLinkedDataItemCostPrice"].as_f64().unwrap_or(0.0)));
-    set("QuotationLineMemo".into(), Sql::Text(item["QuotationLineLinkedDataItemDataMemo"].as_str().unwrap_or("").to_string()));
+    set(
+        "QuotationLineCostPrice".into(),
+        Sql::Real(
+            item["QuotationLineLinkedDataItemCostPrice"]
+                .as_f64()
+                .unwrap_or(0.0),
+        ),
+    );
+    set(
+        "QuotationLineMemo".into(),
+        Sql::Text(
+            item["QuotationLineLinkedDataItemDataMemo"]
+                .as_str()
+                .unwrap_or("")
+                .to_string(),
+        ),
+    );
 }
 
 fn create_line(sim: &Sim, db: &Connection, req: &Req<'_>) -> Res {
@@ -259,7 +379,9 @@ fn one_line(sim: &Sim, db: &Connection, req: &Req<'_>, id: i64) -> Res {
     let body = body_object(req)?;
     require_same(&QUOTATION_LINE, &body, id)?;
     if store::get(db, &QUOTATION_LINE, id)?.is_none() {
-        return Err(ApiError::not_found(format!("QuotationLine {id} was not found")));
+        return Err(ApiError::not_found(format!(
+            "QuotationLine {id} was not found"
+        )));
     }
     let cols = line_columns(sim, db, &body)?;
     store::update(db, &QUOTATION_LINE, id, cols)?;
@@ -269,10 +391,14 @@ fn one_line(sim: &Sim, db: &Connection, req: &Req<'_>, id: i64) -> Res {
 fn linked_columns(body: &Map<String, Value>) -> Result<Vec<(String, Sql)>, ApiError> {
     for i in 1..=9 {
         let name = format!("QuotationLineLinkedDataItemData{i}");
-        let empty = body.get(&name).is_none_or(|v| v.as_str().is_none_or(|s| s.trim().is_empty()));
+        let empty = body
+            .get(&name)
+            .is_none_or(|v| v.as_str().is_none_or(|s| s.trim().is_empty()));
         if empty {
             return Err(ApiError::bad_request(
-                format!("{name} must not be empty (webCRM does not allow empty values in linked data; send \"-\")."),
+                format!(
+                    "{name} must not be empty (webCRM does not allow empty values in linked data; send \"-\")."
+                ),
                 "ValidationException",
             ));
         }
@@ -283,7 +409,8 @@ fn linked_columns(body: &Map<String, Value>) -> Result<Vec<(String, Sql)>, ApiEr
 fn create_linked(db: &Connection, req: &Req<'_>) -> Res {
     let mut body = body_object(req)?;
     require_new(&LINKED_DATA, &body)?;
-    body.entry("QuotationLineLinkedDataItemEntityType").or_insert(json!("Product"));
+    body.entry("QuotationLineLinkedDataItemEntityType")
+        .or_insert(json!("Product"));
     let cols = linked_columns(&body)?;
     let id = store::insert(db, &LINKED_DATA, cols)?;
     db.execute("UPDATE LinkedData SET LinkedDataItemId = ?1, LinkedDataItemEntityType = 7 WHERE QuotationLineLinkedDataItemId = ?1", [id])
@@ -301,7 +428,9 @@ fn one_linked(db: &Connection, req: &Req<'_>, id: i64) -> Res {
     if store::update(db, &LINKED_DATA, id, cols)? {
         Ok(empty())
     } else {
-        Err(ApiError::not_found(format!("LinkedData {id} was not found")))
+        Err(ApiError::not_found(format!(
+            "LinkedData {id} was not found"
+        )))
     }
 }
 
@@ -311,10 +440,17 @@ fn linked_setup(enabled: bool) -> Value {
     for (name, ty) in &dto.fields {
         let v = match (name.as_str(), ty) {
             ("QuotationLineLinkedSetupId", _) => json!(i32::from(enabled)),
-            (n, _) if n.starts_with("QuotationLineLinkedSetupUseLinkedField") => json!(enabled && n.ends_with(['1', '2', '3'])),
-            ("QuotationLineLinkedSetupEntityType", _) => json!(if enabled { "Product" } else { "Undefined" }),
+            (n, _) if n.starts_with("QuotationLineLinkedSetupUseLinkedField") => {
+                json!(enabled && n.ends_with(['1', '2', '3']))
+            }
+            ("QuotationLineLinkedSetupEntityType", _) => {
+                json!(if enabled { "Product" } else { "Undefined" })
+            }
             (n, _) if n.starts_with("QuotationLineLinkedSetupField") => {
-                let i: i64 = n.trim_start_matches("QuotationLineLinkedSetupField").parse().unwrap_or(0);
+                let i: i64 = n
+                    .trim_start_matches("QuotationLineLinkedSetupField")
+                    .parse()
+                    .unwrap_or(0);
                 json!(if enabled && i <= 3 { i } else { 0 })
             }
             (_, super::schema::Ty::Bool) => json!(false),
@@ -322,7 +458,10 @@ fn linked_setup(enabled: bool) -> Value {
             (_, super::schema::Ty::Double) => json!(0.0),
             (_, super::schema::Ty::Enum(o)) => json!(o[0]),
             (_, super::schema::Ty::Date) => json!(store::UNSET_DATE),
-            (n, _) if n.ends_with("Label") => json!(n.trim_start_matches("QuotationLineLinkedSetup").trim_end_matches("Label")),
+            (n, _) if n.ends_with("Label") => json!(
+                n.trim_start_matches("QuotationLineLinkedSetup")
+                    .trim_end_matches("Label")
+            ),
             _ => json!(""),
         };
         m.insert(name.clone(), v);
@@ -333,20 +472,43 @@ fn linked_setup(enabled: bool) -> Value {
 /// `GET /Queries?script=SELECT …`: read-only SQL over the webCRM tables; dates are OLE
 /// Automation dates. Anything that would write is refused.
 fn queries(db: &Connection, req: &Req<'_>) -> Res {
-    let script = req.query.get("script").map(|s| s.trim()).filter(|s| !s.is_empty())
-        .ok_or_else(|| ApiError::bad_request("The script parameter is required.", "QueryException"))?;
-    let first = script.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+    let script = req
+        .query
+        .get("script")
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| {
+            ApiError::bad_request("The script parameter is required.", "QueryException")
+        })?;
+    let first = script
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
     if first != "select" && first != "with" {
-        return Err(ApiError::bad_request("Only SELECT statements are allowed in queries.", "QueryException"));
+        return Err(ApiError::bad_request(
+            "Only SELECT statements are allowed in queries.",
+            "QueryException",
+        ));
     }
     let page = paging(req)?;
-    let stmt = db.prepare(script).map_err(|e| ApiError::bad_request(format!("The query could not be run: {e}"), "QueryException"))?;
+    let stmt = db.prepare(script).map_err(|e| {
+        ApiError::bad_request(format!("The query could not be run: {e}"), "QueryException")
+    })?;
     if !stmt.readonly() {
-        return Err(ApiError::bad_request("Only SELECT statements are allowed in queries.", "QueryException"));
+        return Err(ApiError::bad_request(
+            "Only SELECT statements are allowed in queries.",
+            "QueryException",
+        ));
     }
     drop(stmt);
-    let paged = format!("SELECT * FROM ({}) LIMIT ?1 OFFSET ?2", script.trim_end_matches(';'));
-    let mut st = db.prepare(&paged).map_err(|e| ApiError::bad_request(format!("The query could not be run: {e}"), "QueryException"))?;
+    let paged = format!(
+        "SELECT * FROM ({}) LIMIT ?1 OFFSET ?2",
+        script.trim_end_matches(';')
+    );
+    let mut st = db.prepare(&paged).map_err(|e| {
+        ApiError::bad_request(format!("The query could not be run: {e}"), "QueryException")
+    })?;
     let names: Vec<String> = st.column_names().into_iter().map(str::to_string).collect();
     let rows = st
         .query_map([page.size, (page.page - 1) * page.size], |r| {
@@ -363,7 +525,11 @@ fn queries(db: &Connection, req: &Req<'_>) -> Res {
             }
             Ok(Value::Object(m))
         })
-        .map_err(|e| ApiError::bad_request(format!("The query could not be run: {e}"), "QueryException"))?;
-    let rows = rows.collect::<Result<Vec<_>, _>>().map_err(|e| ApiError::bad_request(e.to_string(), "QueryException"))?;
+        .map_err(|e| {
+            ApiError::bad_request(format!("The query could not be run: {e}"), "QueryException")
+        })?;
+    let rows = rows
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| ApiError::bad_request(e.to_string(), "QueryException"))?;
     Ok(json_ok(Value::Array(rows)))
 }

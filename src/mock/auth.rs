@@ -74,7 +74,10 @@ impl Tokens {
 fn jwt_like() -> String {
     let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
     let header = b64(r#"{"alg":"HS256","typ":"JWT"}"#);
-    let payload = b64(&format!(r#"{{"sub":"api","jti":"{}"}}"#, uuid::Uuid::new_v4()));
+    let payload = b64(&format!(
+        r#"{{"sub":"api","jti":"{}"}}"#,
+        uuid::Uuid::new_v4()
+    ));
     let sig = b64(&uuid::Uuid::new_v4().simple().to_string());
     format!("{header}.{payload}.{sig}")
 }
@@ -87,12 +90,18 @@ pub fn endpoint(sim: &Sim, req: &Req<'_>) -> Response {
             if code.as_deref() == Some(sim.cfg.app_token.as_str()) {
                 axum::Json(sim.auth.issue(sim.cfg.token_ttl)).into_response()
             } else {
-                failed(if code.is_some() { "The application token is not valid" } else { "authCode is missing" })
+                failed(if code.is_some() {
+                    "The application token is not valid"
+                } else {
+                    "authCode is missing"
+                })
             }
         }
         ["auth", "apirefresh"] => {
             let token = field(req, "refreshToken");
-            let known = token.as_ref().is_some_and(|t| sim.auth.refresh.lock().is_ok_and(|m| m.contains_key(t)));
+            let known = token
+                .as_ref()
+                .is_some_and(|t| sim.auth.refresh.lock().is_ok_and(|m| m.contains_key(t)));
             if known {
                 axum::Json(sim.auth.issue(sim.cfg.token_ttl)).into_response()
             } else {
@@ -114,7 +123,11 @@ fn failed(description: &str) -> Response {
 
 /// A form field from a url-encoded or multipart body, or (legacy) a header of that name.
 fn field(req: &Req<'_>, name: &str) -> Option<String> {
-    let ct = req.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let ct = req
+        .headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     let from_body = if let Some(boundary) = ct.split("boundary=").nth(1) {
         multipart_field(req.body, boundary.trim_matches('"'), name)
     } else {
@@ -122,15 +135,24 @@ fn field(req: &Req<'_>, name: &str) -> Option<String> {
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.into_owned())
     };
-    from_body.or_else(|| req.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string))
+    from_body.or_else(|| {
+        req.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    })
 }
 
 fn multipart_field(body: &[u8], boundary: &str, name: &str) -> Option<String> {
     let text = String::from_utf8_lossy(body);
     let delim = format!("--{boundary}");
     text.split(delim.as_str()).find_map(|part| {
-        let (head, value) = part.split_once("\r\n\r\n").or_else(|| part.split_once("\n\n"))?;
+        let (head, value) = part
+            .split_once("\r\n\r\n")
+            .or_else(|| part.split_once("\n\n"))?;
         let wanted = format!("name=\"{}\"", name.to_ascii_lowercase());
-        head.to_ascii_lowercase().contains(&wanted).then(|| value.trim_end_matches(['\r', '\n']).to_string())
+        head.to_ascii_lowercase()
+            .contains(&wanted)
+            .then(|| value.trim_end_matches(['\r', '\n']).to_string())
     })
 }

@@ -52,7 +52,11 @@ impl Config {
         let linked_data = match a.linked_data.to_ascii_lowercase().as_str() {
             "on" | "true" | "yes" => true,
             "off" | "false" | "no" => false,
-            other => return Err(Error::Usage(format!("--linked-data {other:?}: expected on or off"))),
+            other => {
+                return Err(Error::Usage(format!(
+                    "--linked-data {other:?}: expected on or off"
+                )));
+            }
         };
         Ok(Self {
             linked_data,
@@ -77,21 +81,37 @@ pub struct ApiError {
 impl ApiError {
     /// 400.
     pub fn bad_request(message: impl Into<String>, kind: &'static str) -> Self {
-        Self { status: StatusCode::BAD_REQUEST, message: message.into(), kind }
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            message: message.into(),
+            kind,
+        }
     }
 
     /// 404.
     pub fn not_found(message: impl Into<String>) -> Self {
-        Self { status: StatusCode::NOT_FOUND, message: message.into(), kind: "NotFoundException" }
+        Self {
+            status: StatusCode::NOT_FOUND,
+            message: message.into(),
+            kind: "NotFoundException",
+        }
     }
 
     /// A database failure (500).
     pub fn db(e: rusqlite::Error) -> Self {
-        Self { status: StatusCode::INTERNAL_SERVER_ERROR, message: e.to_string(), kind: "DatabaseException" }
+        Self {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            message: e.to_string(),
+            kind: "DatabaseException",
+        }
     }
 
     fn unauthorized() -> Self {
-        Self { status: StatusCode::UNAUTHORIZED, message: String::new(), kind: "" }
+        Self {
+            status: StatusCode::UNAUTHORIZED,
+            message: String::new(),
+            kind: "",
+        }
     }
 }
 
@@ -100,7 +120,11 @@ impl IntoResponse for ApiError {
         if self.status == StatusCode::UNAUTHORIZED {
             return (self.status, [("www-authenticate", "Bearer")]).into_response();
         }
-        (self.status, axum::Json(json!({"Message": self.message, "Type": self.kind}))).into_response()
+        (
+            self.status,
+            axum::Json(json!({"Message": self.message, "Type": self.kind})),
+        )
+            .into_response()
     }
 }
 
@@ -121,7 +145,11 @@ impl Sim {
         .map_err(|e| Error::Server(format!("simulator database: {e}")))?;
         store::create_tables(&db).map_err(|e| Error::Server(format!("simulator database: {e}")))?;
         seed::seed(&db, cfg.seed_data.as_deref())?;
-        Ok(Self { auth: auth::Tokens::default(), db: Mutex::new(db), cfg })
+        Ok(Self {
+            auth: auth::Tokens::default(),
+            db: Mutex::new(db),
+            cfg,
+        })
     }
 }
 
@@ -147,17 +175,27 @@ pub async fn start(cfg: Config, addr: SocketAddr) -> Result<Running, Error> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| Error::Server(format!("cannot listen on {addr}: {e}")))?;
-    let local = listener.local_addr().map_err(|e| Error::Server(e.to_string()))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| Error::Server(e.to_string()))?;
     let app = axum::Router::new().fallback(handle).with_state(sim);
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
-    Ok(Running { base_url: format!("http://{local}"), app_token, task })
+    Ok(Running {
+        base_url: format!("http://{local}"),
+        app_token,
+        task,
+    })
 }
 
 /// Starts the simulator on 127.0.0.1:0 for a `run --mock`.
 pub async fn start_background(args: &SimArgs) -> Result<Running, Error> {
-    start(Config::from_args(args)?, SocketAddr::from(([127, 0, 0, 1], 0))).await
+    start(
+        Config::from_args(args)?,
+        SocketAddr::from(([127, 0, 0, 1], 0)),
+    )
+    .await
 }
 
 /// `runner mock`: serves until Ctrl-C.
@@ -176,14 +214,31 @@ pub async fn serve_forever(args: &MockArgs) -> Result<(), Error> {
 }
 
 /// One request: auth endpoints, then token check and rate limit, then the API routes.
-async fn handle(State(sim): State<Arc<Sim>>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+async fn handle(
+    State(sim): State<Arc<Sim>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let path = uri.path().to_ascii_lowercase();
     let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let query: HashMap<String, String> = uri
         .query()
-        .map(|q| url::form_urlencoded::parse(q.as_bytes()).map(|(k, v)| (k.to_ascii_lowercase(), v.into_owned())).collect())
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .map(|(k, v)| (k.to_ascii_lowercase(), v.into_owned()))
+                .collect()
+        })
         .unwrap_or_default();
-    let req = api::Req { method: &method, segs: &segs, query: &query, headers: &headers, body: &body, path: uri.path() };
+    let req = api::Req {
+        method: &method,
+        segs: &segs,
+        query: &query,
+        headers: &headers,
+        body: &body,
+        path: uri.path(),
+    };
     if segs.first() == Some(&"auth") && method == Method::POST {
         return auth::endpoint(&sim, &req);
     }
@@ -191,7 +246,10 @@ async fn handle(State(sim): State<Arc<Sim>>, method: Method, uri: Uri, headers: 
         Some(t) => t,
         None => return ApiError::unauthorized().into_response(),
     };
-    if let Some(wait) = sim.auth.throttle(&token, sim.cfg.rate_limit, sim.cfg.rate_window) {
+    if let Some(wait) = sim
+        .auth
+        .throttle(&token, sim.cfg.rate_limit, sim.cfg.rate_window)
+    {
         return too_many(wait, sim.cfg.rate_limit);
     }
     match api::route(&sim, &req) {
@@ -206,5 +264,10 @@ fn too_many(wait: u64, limit: u32) -> Response {
         "Message": format!("The request was throttled. The limit of {limit} requests per minute is reached"),
         "Type": "TooManyRequestsException",
     });
-    (StatusCode::TOO_MANY_REQUESTS, [("retry-after", wait.to_string())], axum::Json(body)).into_response()
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [("retry-after", wait.to_string())],
+        axum::Json(body),
+    )
+        .into_response()
 }

@@ -109,20 +109,46 @@ impl Entity {
         for (name, ty) in self.extra {
             cols.push(format!("{name} {ty}"));
         }
-        format!("CREATE TABLE IF NOT EXISTS {} ({})", self.table, cols.join(", "))
+        format!(
+            "CREATE TABLE IF NOT EXISTS {} ({})",
+            self.table,
+            cols.join(", ")
+        )
     }
 }
 
 /// Persons.
-pub const PERSON: Entity = Entity { table: "Person", dto: "PersonDto", id: "PersonId", prefix: "Person", extra: &[] };
+pub const PERSON: Entity = Entity {
+    table: "Person",
+    dto: "PersonDto",
+    id: "PersonId",
+    prefix: "Person",
+    extra: &[],
+};
 /// Organisations.
-pub const ORGANISATION: Entity =
-    Entity { table: "Organisation", dto: "OrganisationDto", id: "OrganisationId", prefix: "Organisation", extra: &[] };
+pub const ORGANISATION: Entity = Entity {
+    table: "Organisation",
+    dto: "OrganisationDto",
+    id: "OrganisationId",
+    prefix: "Organisation",
+    extra: &[],
+};
 /// Opportunities.
-pub const OPPORTUNITY: Entity =
-    Entity { table: "Opportunity", dto: "OpportunityDto", id: "OpportunityId", prefix: "Opportunity", extra: &[] };
+pub const OPPORTUNITY: Entity = Entity {
+    table: "Opportunity",
+    dto: "OpportunityDto",
+    id: "OpportunityId",
+    prefix: "Opportunity",
+    extra: &[],
+};
 /// Deliveries (won opportunities).
-pub const DELIVERY: Entity = Entity { table: "Delivery", dto: "DeliveryDto", id: "DeliveryId", prefix: "Delivery", extra: &[] };
+pub const DELIVERY: Entity = Entity {
+    table: "Delivery",
+    dto: "DeliveryDto",
+    id: "DeliveryId",
+    prefix: "Delivery",
+    extra: &[],
+};
 /// Quotation lines; the linked-data id is stored but, as in webCRM's `QuotationLineDto`, not returned.
 pub const QUOTATION_LINE: Entity = Entity {
     table: "QuotationLine",
@@ -138,11 +164,21 @@ pub const LINKED_DATA: Entity = Entity {
     dto: "QuotationLineLinkedDataItemDto",
     id: "QuotationLineLinkedDataItemId",
     prefix: "QuotationLineLinkedDataItem",
-    extra: &[("LinkedDataItemId", "INTEGER"), ("LinkedDataItemEntityType", "INTEGER")],
+    extra: &[
+        ("LinkedDataItemId", "INTEGER"),
+        ("LinkedDataItemEntityType", "INTEGER"),
+    ],
 };
 
 /// Every table.
-pub const ALL: [&Entity; 6] = [&PERSON, &ORGANISATION, &OPPORTUNITY, &DELIVERY, &QUOTATION_LINE, &LINKED_DATA];
+pub const ALL: [&Entity; 6] = [
+    &PERSON,
+    &ORGANISATION,
+    &OPPORTUNITY,
+    &DELIVERY,
+    &QUOTATION_LINE,
+    &LINKED_DATA,
+];
 
 /// Custom fields with rules: checkboxes take "Yes"/"No", lists take one of their options exactly.
 pub fn custom_rule(field: &str) -> Option<CustomRule> {

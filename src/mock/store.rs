@@ -55,7 +55,10 @@ fn from_sql(ty: &Ty, v: Sql) -> Value {
 
 /// `2018-06-28T08:32:21+00:00`.
 pub fn format_date(days: f64) -> String {
-    oadate::to_datetime(days).map_or_else(|| UNSET_DATE.to_string(), |d| d.format("%Y-%m-%dT%H:%M:%S+00:00").to_string())
+    oadate::to_datetime(days).map_or_else(
+        || UNSET_DATE.to_string(),
+        |d| d.format("%Y-%m-%dT%H:%M:%S+00:00").to_string(),
+    )
 }
 
 /// Now as an OLE Automation date (whole seconds).
@@ -90,19 +93,31 @@ pub fn to_columns(e: &Entity, body: &Map<String, Value>) -> Result<Vec<(String, 
 }
 
 fn to_sql(name: &str, ty: &Ty, v: &Value) -> Result<Sql, ApiError> {
-    let bad = |want: &str| ApiError::bad_request(format!("The field {name} must be {want}."), "ValidationException");
+    let bad = |want: &str| {
+        ApiError::bad_request(
+            format!("The field {name} must be {want}."),
+            "ValidationException",
+        )
+    };
     if v.is_null() {
         return Ok(Sql::Null);
     }
     Ok(match ty {
-        Ty::Int => Sql::Integer(v.as_i64().filter(|i| i32::try_from(*i).is_ok()).ok_or_else(|| bad("a 32-bit integer"))?),
+        Ty::Int => Sql::Integer(
+            v.as_i64()
+                .filter(|i| i32::try_from(*i).is_ok())
+                .ok_or_else(|| bad("a 32-bit integer"))?,
+        ),
         Ty::Long => Sql::Integer(v.as_i64().ok_or_else(|| bad("an integer"))?),
         Ty::Double => Sql::Real(v.as_f64().ok_or_else(|| bad("a number"))?),
         Ty::Bool => Sql::Integer(i64::from(v.as_bool().ok_or_else(|| bad("true or false"))?)),
         Ty::Str => Sql::Text(v.as_str().ok_or_else(|| bad("a string"))?.to_string()),
         Ty::Enum(options) => {
             let s = v.as_str().ok_or_else(|| bad("a string"))?;
-            let found = options.iter().find(|o| o.eq_ignore_ascii_case(s)).ok_or_else(|| bad(&format!("one of {}", options.join(", "))))?;
+            let found = options
+                .iter()
+                .find(|o| o.eq_ignore_ascii_case(s))
+                .ok_or_else(|| bad(&format!("one of {}", options.join(", "))))?;
             Sql::Text(found.clone())
         }
         Ty::Date => {
@@ -110,7 +125,8 @@ fn to_sql(name: &str, ty: &Ty, v: &Value) -> Result<Sql, ApiError> {
             if s.starts_with("0001-01-01") {
                 Sql::Null
             } else {
-                let d = DateTime::parse_from_rfc3339(s).map_err(|_| bad("a date-time such as 2018-06-28T08:32:21+02:00"))?;
+                let d = DateTime::parse_from_rfc3339(s)
+                    .map_err(|_| bad("a date-time such as 2018-06-28T08:32:21+02:00"))?;
                 Sql::Real(oadate::from_datetime(d.with_timezone(&Utc)))
             }
         }
@@ -130,10 +146,16 @@ fn check_custom(name: &str, rule: CustomRule, value: &str) -> Result<(), ApiErro
     }
     let allowed = match rule {
         CustomRule::Checkbox => "\"Yes\" or \"No\"".to_string(),
-        CustomRule::List(options) => options.iter().map(|o| format!("\"{o}\"")).collect::<Vec<_>>().join(", "),
+        CustomRule::List(options) => options
+            .iter()
+            .map(|o| format!("\"{o}\""))
+            .collect::<Vec<_>>()
+            .join(", "),
     };
     Err(ApiError::bad_request(
-        format!("The value \"{value}\" is not valid for {name}. Allowed values (case-sensitive): {allowed}."),
+        format!(
+            "The value \"{value}\" is not valid for {name}. Allowed values (case-sensitive): {allowed}."
+        ),
         "ValidationException",
     ))
 }
@@ -145,19 +167,36 @@ pub fn insert(db: &Connection, e: &Entity, mut cols: Vec<(String, Sql)>) -> Resu
     audit(e, &mut cols, "Updated", now);
     let names: Vec<&str> = cols.iter().map(|(n, _)| n.as_str()).collect();
     let marks = vec!["?"; cols.len()].join(", ");
-    let sql = format!("INSERT INTO {} ({}) VALUES ({marks})", e.table, names.join(", "));
-    db.execute(&sql, params_from_iter(cols.into_iter().map(|(_, v)| v))).map_err(ApiError::db)?;
+    let sql = format!(
+        "INSERT INTO {} ({}) VALUES ({marks})",
+        e.table,
+        names.join(", ")
+    );
+    db.execute(&sql, params_from_iter(cols.into_iter().map(|(_, v)| v)))
+        .map_err(ApiError::db)?;
     Ok(db.last_insert_rowid())
 }
 
 /// Updates the given columns of a row; false when it does not exist.
-pub fn update(db: &Connection, e: &Entity, id: i64, mut cols: Vec<(String, Sql)>) -> Result<bool, ApiError> {
+pub fn update(
+    db: &Connection,
+    e: &Entity,
+    id: i64,
+    mut cols: Vec<(String, Sql)>,
+) -> Result<bool, ApiError> {
     audit(e, &mut cols, "Updated", now());
     let sets: Vec<String> = cols.iter().map(|(n, _)| format!("{n} = ?")).collect();
-    let sql = format!("UPDATE {} SET {} WHERE {} = ?", e.table, sets.join(", "), e.id);
+    let sql = format!(
+        "UPDATE {} SET {} WHERE {} = ?",
+        e.table,
+        sets.join(", "),
+        e.id
+    );
     let mut params: Vec<Sql> = cols.into_iter().map(|(_, v)| v).collect();
     params.push(Sql::Integer(id));
-    let n = db.execute(&sql, params_from_iter(params)).map_err(ApiError::db)?;
+    let n = db
+        .execute(&sql, params_from_iter(params))
+        .map_err(ApiError::db)?;
     Ok(n > 0)
 }
 
@@ -182,23 +221,35 @@ pub fn get(db: &Connection, e: &Entity, id: i64) -> Result<Option<Value>, ApiErr
 }
 
 /// A page of rows, optionally filtered by one integer column.
-pub fn list(db: &Connection, e: &Entity, page: Paging, filter: Option<(&str, i64)>) -> Result<Vec<Value>, ApiError> {
+pub fn list(
+    db: &Connection,
+    e: &Entity,
+    page: Paging,
+    filter: Option<(&str, i64)>,
+) -> Result<Vec<Value>, ApiError> {
     let (clause, arg) = match filter {
         Some((col, v)) => (format!("WHERE {col} = ?"), Some(v)),
         None => (String::new(), None),
     };
-    let sql = format!("SELECT * FROM {} {clause} ORDER BY {} LIMIT ? OFFSET ?", e.table, e.id);
+    let sql = format!(
+        "SELECT * FROM {} {clause} ORDER BY {} LIMIT ? OFFSET ?",
+        e.table, e.id
+    );
     let mut st = db.prepare_cached(&sql).map_err(ApiError::db)?;
     let mut params: Vec<i64> = arg.into_iter().collect();
     params.push(page.size);
     params.push((page.page - 1) * page.size);
-    let rows = st.query_map(params_from_iter(params), |r| to_dto(e, r)).map_err(ApiError::db)?;
+    let rows = st
+        .query_map(params_from_iter(params), |r| to_dto(e, r))
+        .map_err(ApiError::db)?;
     rows.collect::<Result<Vec<_>, _>>().map_err(ApiError::db)
 }
 
 /// Deletes a row; false when it does not exist.
 pub fn delete(db: &Connection, e: &Entity, id: i64) -> Result<bool, ApiError> {
-    let n = db.execute(&format!("DELETE FROM {} WHERE {} = ?", e.table, e.id), [id]).map_err(ApiError::db)?;
+    let n = db
+        .execute(&format!("DELETE FROM {} WHERE {} = ?", e.table, e.id), [id])
+        .map_err(ApiError::db)?;
     Ok(n > 0)
 }
 
