@@ -64,6 +64,20 @@ pub struct RunArgs {
     /// Show every request and response (secrets masked).
     #[arg(short, long)]
     pub verbose: bool,
+    /// Also write a report: junit, json or html, to PATH or to runner-report.{xml,json,html}
+    /// in the working directory (repeatable).
+    #[arg(short = 'r', long = "reporter", value_name = "NAME[=PATH]")]
+    pub reporters: Vec<String>,
+    /// Render every request and print it without sending anything. Values captured from
+    /// responses are unknown and shown as <Name> placeholders.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print each request as a runnable command (with or without --dry-run).
+    #[arg(long, value_name = "FORMAT", value_parser = ["curl"])]
+    pub print: Option<String>,
+    /// Show secret values in --print and -v output instead of masking them.
+    #[arg(long)]
+    pub reveal_secrets: bool,
     /// Run against the embedded webCRM simulator, started on 127.0.0.1 for this run;
     /// sets `base_url` and `app_token` for the collections.
     #[arg(long)]

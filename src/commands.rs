@@ -13,6 +13,8 @@ use crate::error::{EXIT_OK, Error};
 use crate::http::{Client, ClientOptions};
 use crate::model::{Collection, Environment};
 use crate::parse;
+use crate::report::collect::FileReport;
+use crate::report::curl::Curl;
 use crate::report::{FanOut, Reporter, terminal::Terminal};
 use crate::runner::{RunOptions, Runner};
 use crate::settings;
@@ -120,6 +122,11 @@ async fn run(args: RunArgs) -> Result<u8, Error> {
         timeout,
     })
     .map_err(Error::Usage)?;
+    let mut reporters = reporters(&args)?;
+    let wants_bodies = args
+        .reporters
+        .iter()
+        .any(|r| r.starts_with("json") || r.starts_with("html"));
     let Loaded {
         templates,
         env,
@@ -133,21 +140,11 @@ async fn run(args: RunArgs) -> Result<u8, Error> {
         cli_vars,
         options: RunOptions {
             bail: args.bail,
-            keep_bodies: args.verbose,
+            keep_bodies: args.verbose || args.dry_run || wants_bodies || args.print.is_some(),
+            dry_run: args.dry_run,
+            reveal: args.reveal_secrets,
             ..RunOptions::default()
         },
-    };
-    let stdout = std::io::stdout();
-    let live = stdout.is_terminal();
-    let colour = live && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let terminal = Terminal::new(
-        std::io::BufWriter::new(stdout.lock()),
-        colour,
-        args.verbose,
-        live,
-    );
-    let mut reporters = FanOut {
-        reporters: vec![Box::new(terminal)],
     };
     let mut code = EXIT_OK;
     for c in &collections {
@@ -157,9 +154,54 @@ async fn run(args: RunArgs) -> Result<u8, Error> {
             break;
         }
     }
-    let _ = reporters.finish();
+    if let Err(e) = reporters.finish() {
+        eprintln!("error: writing a report failed: {e}");
+        code = worst(code, crate::error::EXIT_INVALID);
+    }
     drop(sim);
     Ok(code)
+}
+
+/// The terminal report, `--print curl`, and the `--reporter` files (created now, so a bad
+/// path fails before anything is sent).
+fn reporters(args: &RunArgs) -> Result<FanOut, Error> {
+    let stdout = std::io::stdout();
+    let live = stdout.is_terminal();
+    let colour = live && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let mut out = FanOut::default();
+    if args.print.as_deref() == Some("curl") {
+        // stdout carries only the commands (pipe them into a script); the report goes to stderr.
+        out.reporters
+            .push(Box::new(Curl::new(std::io::BufWriter::new(stdout))));
+        let stderr = std::io::stderr();
+        let live = stderr.is_terminal();
+        let colour = live && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        out.reporters
+            .push(Box::new(Terminal::new(stderr, colour, args.verbose, live)));
+    } else {
+        let terminal = Terminal::new(std::io::BufWriter::new(stdout), colour, args.verbose, live);
+        out.reporters.push(Box::new(terminal));
+    }
+    for spec in &args.reporters {
+        let (name, path) = match spec.split_once('=') {
+            Some((n, p)) => (n, Some(p)),
+            None => (spec.as_str(), None),
+        };
+        let (format, default) = crate::report::format(name).ok_or_else(|| {
+            Error::Usage(format!(
+                "--reporter {spec:?}: unknown reporter `{name}` (use junit, json or html)"
+            ))
+        })?;
+        let path = std::path::PathBuf::from(path.filter(|p| !p.is_empty()).unwrap_or(default));
+        let report = FileReport::create(format, path.clone()).map_err(|e| {
+            Error::Usage(format!(
+                "--reporter {spec}: cannot write {}: {e}",
+                path.display()
+            ))
+        })?;
+        out.reporters.push(Box::new(report));
+    }
+    Ok(out)
 }
 
 /// 3 wins over 2 over 1 over 0.

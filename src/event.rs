@@ -66,6 +66,8 @@ pub enum Status {
     Error,
     /// Could not be built (a template failed at run time).
     Invalid,
+    /// Rendered but not sent (`--dry-run`).
+    Rendered,
 }
 
 /// The result of one request.
@@ -166,6 +168,8 @@ pub struct Summary {
     pub errors: usize,
     /// Requests that could not be built.
     pub invalid: usize,
+    /// Requests rendered but not sent (`--dry-run`).
+    pub rendered: usize,
     /// Wall time.
     #[serde(serialize_with = "ser_duration")]
     pub duration: Duration,
@@ -180,6 +184,7 @@ impl Summary {
             Status::Skipped => self.skipped += 1,
             Status::Error => self.errors += 1,
             Status::Invalid => self.invalid += 1,
+            Status::Rendered => self.rendered += 1,
         }
     }
 
@@ -190,6 +195,7 @@ impl Summary {
         self.skipped += o.skipped;
         self.errors += o.errors;
         self.invalid += o.invalid;
+        self.rendered += o.rendered;
         self.duration += o.duration;
     }
 

@@ -12,11 +12,17 @@ use crate::template::{RenderError, Tpl};
 
 type Headers = Vec<(String, String)>;
 
-/// Renders a request; `Ok(None)` when `when` says skip.
-pub fn prepare(req: &Request, r: &Resolver<'_>) -> Result<Option<Prepared>, RenderError> {
-    for w in &req.when {
-        if !truthy(&r.render(w)?) {
-            return Ok(None);
+/// Renders a request; `Ok(None)` when `when` says skip (checked only with `check_when`).
+pub fn prepare(
+    req: &Request,
+    r: &Resolver<'_>,
+    check_when: bool,
+) -> Result<Option<Prepared>, RenderError> {
+    if check_when {
+        for w in &req.when {
+            if !truthy(&r.render(w)?) {
+                return Ok(None);
+            }
         }
     }
     let url = url(req, r)?;

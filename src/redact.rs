@@ -17,9 +17,18 @@ pub const SENSITIVE_HEADERS: &[&str] = &[
 #[derive(Debug, Default, Clone)]
 pub struct Redactor {
     secrets: Vec<String>,
+    reveal: bool,
 }
 
 impl Redactor {
+    /// A redactor that masks nothing (`--reveal-secrets`).
+    pub fn revealing() -> Self {
+        Self {
+            secrets: Vec::new(),
+            reveal: true,
+        }
+    }
+
     /// Registers a secret value (its text form). Values shorter than 3 characters are not
     /// masked: masking "1" would garble every number in the output.
     pub fn add(&mut self, value: &Value) {
@@ -37,6 +46,9 @@ impl Redactor {
 
     /// The text with every secret replaced by `***`.
     pub fn mask(&self, text: &str) -> String {
+        if self.reveal {
+            return text.to_string();
+        }
         let mut out = text.to_string();
         for s in &self.secrets {
             if out.contains(s.as_str()) {
@@ -48,6 +60,9 @@ impl Redactor {
 
     /// A header value, masked; credentials headers keep only their scheme.
     pub fn header(&self, name: &str, value: &str) -> String {
+        if self.reveal {
+            return value.to_string();
+        }
         if SENSITIVE_HEADERS
             .iter()
             .any(|h| h.eq_ignore_ascii_case(name))

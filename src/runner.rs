@@ -29,6 +29,10 @@ pub struct RunOptions {
     pub max_retries: u32,
     /// Longest wait honoured from a `Retry-After`.
     pub max_retry_wait: Duration,
+    /// Render, do not send (`--dry-run`).
+    pub dry_run: bool,
+    /// Do not mask secrets in what events carry (`--reveal-secrets`).
+    pub reveal: bool,
 }
 
 impl Default for RunOptions {
@@ -38,6 +42,8 @@ impl Default for RunOptions {
             keep_bodies: false,
             max_retries: 5,
             max_retry_wait: Duration::from_secs(60),
+            dry_run: false,
+            reveal: false,
         }
     }
 }
@@ -62,6 +68,9 @@ struct RunState {
     redactor: Redactor,
     secrets: HashSet<String>,
     capture_names: HashSet<String>,
+    /// Names captured with a placeholder in a dry run.
+    placeholders: HashSet<String>,
+    revealing: Redactor,
 }
 
 impl Runner {
@@ -81,6 +90,8 @@ impl Runner {
         let mut st = RunState {
             captures: IndexMap::new(),
             redactor: Redactor::default(),
+            placeholders: HashSet::new(),
+            revealing: Redactor::revealing(),
             secrets: c.secrets.iter().chain(&self.env.secrets).cloned().collect(),
             capture_names: c
                 .requests
@@ -163,9 +174,74 @@ impl Runner {
             retries: 0,
             duration: Duration::ZERO,
         };
-        let prepared = {
+        let Some(prepared) = self.render(st, req, &mut result) else {
+            return result;
+        };
+        result.request = Some(sent(&prepared, self.shown(st)));
+        if self.options.dry_run {
+            dry_run(st, req, &mut result);
+            return result;
+        }
+        if let Some(d) = req.delay {
+            tokio::time::sleep(d).await;
+        }
+        let ex = match self.send_with_retries(&prepared, &mut result.retries).await {
+            Ok(ex) => ex,
+            Err(message) => {
+                result.status = Status::Error;
+                let text = st.redactor.mask(&message);
+                result.messages.push(Message {
+                    text,
+                    location: None,
+                    excerpt: None,
+                });
+                return result;
+            }
+        };
+        result.duration = ex.duration;
+        self.check(st, req, &ex, &mut result);
+        let keep = self.options.keep_bodies || result.status != Status::Passed;
+        if !keep && let Some(r) = result.request.as_mut() {
+            r.body = None;
+        }
+        result.response = Some(received(&ex, &st.redactor, keep));
+        result
+    }
+
+    /// What output may show: masked, unless `--reveal-secrets`.
+    fn shown<'s>(&self, st: &'s RunState) -> &'s Redactor {
+        if self.options.reveal {
+            &st.revealing
+        } else {
+            &st.redactor
+        }
+    }
+
+    /// Renders the request; `None` when it is skipped or cannot be built (`result` says why).
+    fn render(
+        &self,
+        st: &mut RunState,
+        req: &Request,
+        result: &mut RequestResult,
+    ) -> Option<Prepared> {
+        // In a dry run, a `when` that reads placeholder captures cannot be decided: show the request.
+        let undecidable = self.options.dry_run
+            && req.when.iter().any(|w| {
+                let mut names = Vec::new();
+                crate::template::vars_of(w, &mut names);
+                names.iter().any(|n| st.placeholders.contains(n))
+            });
+        if undecidable {
+            let text = "`when` depends on values captured at run time; shown anyway".to_string();
+            result.messages.push(Message {
+                text,
+                location: None,
+                excerpt: None,
+            });
+        }
+        let outcome = {
             let resolver = self.resolver(st, req);
-            let outcome = crate::prepare::prepare(req, &resolver);
+            let outcome = crate::prepare::prepare(req, &resolver, !undecidable);
             for (name, value) in resolver.resolved() {
                 if st.secrets.contains(&name) {
                     st.redactor.add(&value);
@@ -173,11 +249,11 @@ impl Runner {
             }
             outcome
         };
-        let prepared = match prepared {
-            Ok(Some(p)) => p,
+        match outcome {
+            Ok(Some(p)) => Some(p),
             Ok(None) => {
                 result.status = Status::Skipped;
-                return result;
+                None
             }
             Err(e) => {
                 let consequence = !e.undefined.is_empty()
@@ -195,33 +271,9 @@ impl Runner {
                     );
                 }
                 result.messages.push(located(&d, &st.redactor));
-                return result;
+                None
             }
-        };
-        result.request = Some(sent(&prepared, &st.redactor));
-        if let Some(d) = req.delay {
-            tokio::time::sleep(d).await;
         }
-        let ex = match self.send_with_retries(&prepared, &mut result.retries).await {
-            Ok(ex) => ex,
-            Err(message) => {
-                result.status = Status::Error;
-                result.messages.push(Message {
-                    text: st.redactor.mask(&message),
-                    location: None,
-                    excerpt: None,
-                });
-                return result;
-            }
-        };
-        result.duration = ex.duration;
-        self.check(st, req, &ex, &mut result);
-        let keep = self.options.keep_bodies || result.status != Status::Passed;
-        if !keep && let Some(r) = result.request.as_mut() {
-            r.body = None;
-        }
-        result.response = Some(received(&ex, &st.redactor, keep));
-        result
     }
 
     /// Captures, then assertions (which see this request's captures).
@@ -338,5 +390,29 @@ fn received(ex: &Exchange, r: &Redactor, keep_body: bool) -> Received {
             .collect(),
         body: keep_body.then(|| r.mask(ex.text())),
         size: ex.body.len(),
+    }
+}
+
+/// A dry run does not send: the request's captures become `<Name>` placeholders so later
+/// requests still render.
+fn dry_run(st: &mut RunState, req: &Request, result: &mut RequestResult) {
+    result.status = Status::Rendered;
+    for c in &req.captures {
+        st.captures
+            .insert(c.name.clone(), Value::String(format!("<{}>", c.name)));
+        st.placeholders.insert(c.name.clone());
+        result.captured.push(c.name.clone());
+    }
+    if !req.captures.is_empty() {
+        let names: Vec<&str> = req.captures.iter().map(|c| c.name.as_str()).collect();
+        let text = format!(
+            "captured at run time, unknown in a dry run: {}",
+            names.join(", ")
+        );
+        result.messages.push(Message {
+            text,
+            location: None,
+            excerpt: None,
+        });
     }
 }

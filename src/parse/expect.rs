@@ -259,7 +259,15 @@ impl Parser<'_> {
         };
         let any_op = e.iter().any(|(k, _, _)| OPS.contains(&k.as_str()));
         if !any_op {
-            if let Some((k, span, _)) = e.iter().find(|(k, _, _)| did_you_mean(k, OPS).is_some()) {
+            // A map without operators is an object to compare with, unless a key is so close to
+            // an operator name that it is surely a typo (`equal`, `lenght`).
+            let typo = |k: &str| {
+                OPS.iter().any(|op| {
+                    let d = crate::source::levenshtein(k, op);
+                    d == 1 || (d == 2 && k.len() >= 5 && op.len() >= 5)
+                })
+            };
+            if let Some((k, span, _)) = e.iter().find(|(k, _, _)| typo(k)) {
                 return Err(
                     unknown_key(&file, *span, k, OPS, "a matcher").with_help(format!(
                         "did you mean `{}`? (to compare with an object, write `equals: {{…}}`)",

@@ -1,5 +1,11 @@
-//! Reporters: the only code that writes a run's output. Each consumes the event stream.
+//! Reporters: the only code that writes a run's output. Each consumes the event stream; the
+//! runner does not change per format.
 
+pub mod collect;
+pub mod curl;
+pub mod html;
+pub mod json;
+pub mod junit;
 pub mod terminal;
 
 use crate::event::Event;
@@ -29,9 +35,24 @@ impl Reporter for FanOut {
     }
 
     fn finish(&mut self) -> std::io::Result<()> {
+        let mut first_error = Ok(());
         for r in &mut self.reporters {
-            r.finish()?;
+            if let Err(e) = r.finish() {
+                if first_error.is_ok() {
+                    first_error = Err(e);
+                }
+            }
         }
-        Ok(())
+        first_error
     }
+}
+
+/// A file report format by name.
+pub fn format(name: &str) -> Option<(Box<dyn collect::Format>, &'static str)> {
+    Some(match name {
+        "junit" => (Box::new(junit::Junit), "runner-report.xml"),
+        "json" => (Box::new(json::Json), "runner-report.json"),
+        "html" => (Box::new(html::Html), "runner-report.html"),
+        _ => return None,
+    })
 }

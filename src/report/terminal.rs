@@ -15,6 +15,9 @@ pub struct Terminal<W: Write> {
     flush_lines: bool,
     runs: usize,
     total: Summary,
+    /// Requests in the current run, for the live progress line.
+    planned: usize,
+    progress_shown: bool,
 }
 
 impl<W: Write> Terminal<W> {
@@ -27,6 +30,8 @@ impl<W: Write> Terminal<W> {
             flush_lines: live,
             runs: 0,
             total: Summary::default(),
+            planned: 0,
+            progress_shown: false,
         }
     }
 
@@ -49,6 +54,7 @@ impl<W: Write> Terminal<W> {
             Status::Failed => ("✗", "31"),
             Status::Skipped => ("-", "33"),
             Status::Error | Status::Invalid => ("!", "31;1"),
+            Status::Rendered => ("~", "36"),
         };
         let mut path = r.folder.join(" / ");
         if !path.is_empty() {
@@ -69,6 +75,14 @@ impl<W: Write> Terminal<W> {
                     String::new()
                 }
             ),
+            (Some(req), None) if r.status == Status::Rendered => {
+                format!(
+                    "  {mark} {path}  {} {}  {}",
+                    req.method,
+                    url_path(&req.url),
+                    self.paint("2", "(not sent)")
+                )
+            }
             (Some(req), None) => format!("  {mark} {path}  {} {}", req.method, url_path(&req.url)),
             _ if r.status == Status::Skipped => format!(
                 "  {mark} {path}  {}",
@@ -81,6 +95,7 @@ impl<W: Write> Terminal<W> {
             let label = match r.status {
                 Status::Error => "error",
                 Status::Invalid => "invalid",
+                Status::Rendered | Status::Passed => "note",
                 _ => "failed",
             };
             writeln!(
@@ -100,7 +115,7 @@ impl<W: Write> Terminal<W> {
         for a in r.assertions.iter().filter(|a| !a.passed) {
             self.assertion(a)?;
         }
-        if self.verbose {
+        if self.verbose || r.status == Status::Rendered {
             self.exchange(r)?;
         }
         if self.flush_lines {
@@ -185,12 +200,24 @@ impl<W: Write> Terminal<W> {
         if s.invalid > 0 {
             parts.push(self.paint("31;1", &format!("{} invalid", s.invalid)));
         }
+        if s.rendered > 0 {
+            parts.push(format!("{} rendered, not sent (dry run)", s.rendered));
+        }
         writeln!(self.out, "{} in {}", parts.join(", "), secs(s.duration))
+    }
+
+    fn clear_progress(&mut self) -> std::io::Result<()> {
+        if self.progress_shown {
+            write!(self.out, "\r\x1b[2K")?;
+            self.progress_shown = false;
+        }
+        Ok(())
     }
 
     fn handle(&mut self, event: &Event) -> std::io::Result<()> {
         match event {
-            Event::RunStarted { id, .. } => {
+            Event::RunStarted { id, total } => {
+                self.planned = *total;
                 if self.runs > 0 {
                     writeln!(self.out)?;
                 }
@@ -198,9 +225,24 @@ impl<W: Write> Terminal<W> {
                 let title = self.paint("1", &id.collection);
                 writeln!(self.out, "{title} ({})", id.file)?;
             }
-            Event::RequestStarted { .. } => {}
-            Event::RequestFinished { result, .. } => self.request(result)?,
+            Event::RequestStarted { index, path, .. } => {
+                // On a terminal: one live line that the next output line replaces.
+                if self.flush_lines {
+                    write!(
+                        self.out,
+                        "\r\x1b[2K{}",
+                        self.paint("2", &format!("[{}/{}] {path}", index + 1, self.planned))
+                    )?;
+                    self.out.flush()?;
+                    self.progress_shown = true;
+                }
+            }
+            Event::RequestFinished { result, .. } => {
+                self.clear_progress()?;
+                self.request(result)?;
+            }
             Event::RunFinished { summary, .. } => {
+                self.clear_progress()?;
                 self.total.add(summary);
                 self.summary(summary)?;
                 self.out.flush()?;

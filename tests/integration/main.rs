@@ -7,6 +7,7 @@
 //! - `errors`: bad input (YAML, keys, templates, JSONPath), located errors, no panics
 //! - `secrets`: masking in every output
 //! - `cli`: `validate`, `list`, directories, flags
+//! - `reports`: JUnit, JSON, HTML, `--dry-run`, `--print curl`
 //! - `simulator`: the webCRM simulator driven directly and through the collections
 
 mod support;
@@ -14,6 +15,7 @@ mod support;
 mod cli;
 mod errors;
 mod matchers;
+mod reports;
 mod run;
 mod secrets;
 mod simulator;

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Real consumers of runner's reports: junitparser (what CI test tabs use) plus validation against
+# Jenkins' junit-10.xsd (shipped in pytest's source distribution on PyPI), and the HTML report
+# rendered by headless Chromium into a screenshot. Run from the repo root after `cargo build`.
+# Installs what it needs (a Python venv under target/; Debian's chromium when absent).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+out=target/consumers
+rm -rf "$out" && mkdir -p "$out"
+runner=target/debug/runner
+[ -x "$runner" ] || cargo build --locked
+
+python3 -m venv "$out/venv"
+"$out/venv/bin/pip" install -q junitparser lxml
+"$out/venv/bin/pip" download -q --no-binary :all: --no-deps -d "$out" pytest==8.3.3
+tar -xzf "$out"/pytest-8.3.3.tar.gz -C "$out" pytest-8.3.3/testing/example_scripts/junit-10.xsd
+xsd="$out/pytest-8.3.3/testing/example_scripts/junit-10.xsd"
+
+# A passing run of every collection, and a run with failures, a skip and a network error.
+"$runner" run collections/ --mock -r junit="$out/pass.xml" -r html="$out/pass.html" -r json="$out/pass.json"
+set +e
+"$runner" run tests/consumers/failing.yaml --mock -r junit="$out/fail.xml" -r html="$out/fail.html"
+code=$?
+set -e
+[ "$code" = 3 ] || { echo "expected exit code 3 from the failing run, got $code"; exit 1; }
+
+"$out/venv/bin/python" tests/consumers/check_junit.py "$out/pass.xml" "$xsd" 37 0 0 5
+"$out/venv/bin/python" tests/consumers/check_junit.py "$out/fail.xml" "$xsd" 5 1 1 1
+
+if ! command -v chromium >/dev/null; then  # normally installed by .ci/run
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+for name in pass fail; do
+  chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --user-data-dir="$(mktemp -d)" --window-size=1280,1400 \
+    --screenshot="$PWD/$out/$name.png" "file://$PWD/$out/$name.html" 2>/dev/null
+  size=$(stat -c %s "$out/$name.png")
+  [ "$size" -gt 20000 ] || { echo "$out/$name.png is suspiciously small ($size bytes)"; exit 1; }
+  echo "ok: $out/$name.png ($size bytes)"
+done
