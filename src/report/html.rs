@@ -93,7 +93,7 @@ impl Format for Html {
         for s in &c.suites {
             suite(&mut out, s);
         }
-        let _ = write!(out, "</main><script>{SCRIPT}</script></body></html>\n");
+        let _ = writeln!(out, "</main><script>{SCRIPT}</script></body></html>");
         out
     }
 }

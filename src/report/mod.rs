@@ -37,10 +37,10 @@ impl Reporter for FanOut {
     fn finish(&mut self) -> std::io::Result<()> {
         let mut first_error = Ok(());
         for r in &mut self.reporters {
-            if let Err(e) = r.finish() {
-                if first_error.is_ok() {
-                    first_error = Err(e);
-                }
+            if let Err(e) = r.finish()
+                && first_error.is_ok()
+            {
+                first_error = Err(e);
             }
         }
         first_error
