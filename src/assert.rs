@@ -376,9 +376,10 @@ fn diff(expected: &Value, actual: &Value) -> Option<String> {
     if !big(expected) && !big(actual) {
         return None;
     }
+    // Keys sorted on both sides, so the diff lines up field by field.
     let pretty = |v: &Value| match v {
         Value::String(s) => s.clone(),
-        other => serde_json::to_string_pretty(other).unwrap_or_default(),
+        other => serde_json::to_string_pretty(&sorted(other)).unwrap_or_default(),
     };
     let (e, a) = (pretty(expected), pretty(actual));
     let diff = TextDiff::from_lines(&e, &a);
@@ -394,6 +395,23 @@ fn diff(expected: &Value, actual: &Value) -> Option<String> {
         out.push('\n');
     }
     Some(out)
+}
+
+/// A copy with object keys in sorted order, at every depth.
+fn sorted(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            Value::Object(
+                keys.into_iter()
+                    .map(|k| (k.clone(), sorted(&m[k])))
+                    .collect(),
+            )
+        }
+        Value::Array(a) => Value::Array(a.iter().map(sorted).collect()),
+        other => other.clone(),
+    }
 }
 
 #[cfg(test)]

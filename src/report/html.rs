@@ -81,7 +81,7 @@ impl Format for Html {
         }
         let _ = write!(
             out,
-            "</div><div class=\"totals\"><b class=\"passed\">{} passed</b> · <b class=\"failed\">{} failed</b> · {} skipped · {} errors · {} collection(s) · {:.2} s \
+            "</div><div class=\"totals\"><b class=\"passed\">{} passed</b> · <b class=\"failed\">{} failed</b> · {} skipped · {} error(s) · {} collection(s) · {:.2} s \
              · <label><input type=\"checkbox\" id=\"only-failures\"> only failures</label></div></header>\n<main>\n",
             t.passed,
             t.failed,

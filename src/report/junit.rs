@@ -23,10 +23,9 @@ impl Format for Junit {
         let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         let _ = writeln!(
             out,
-            "<testsuites name=\"runner\" tests=\"{tests}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{:.3}\">",
+            "<testsuites name=\"runner\" tests=\"{tests}\" failures=\"{}\" errors=\"{}\" time=\"{:.3}\">",
             total.failed,
             total.errors + total.invalid,
-            total.skipped,
             total.duration.as_secs_f64()
         );
         for s in &c.suites {
