@@ -30,6 +30,38 @@ pub enum Command {
     List(ListArgs),
     /// Start the webCRM simulator (api.webcrm.com stand-in) as an HTTP server.
     Mock(MockArgs),
+    /// Convert a Postman collection (v2.0/v2.1) or environment to YAML.
+    Import(ImportArgs),
+    /// Convert a YAML collection to a Postman v2.1 collection.
+    Export(ExportArgs),
+}
+
+/// `runner import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// What the file is: `postman` (a collection) or `postman-env` (an environment).
+    #[arg(value_name = "KIND", value_parser = ["postman", "postman-env"])]
+    pub kind: String,
+    /// The Postman JSON file.
+    #[arg(value_name = "FILE")]
+    pub file: std::path::PathBuf,
+    /// Write the YAML here (default: standard output). The import report goes to stderr.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<std::path::PathBuf>,
+}
+
+/// `runner export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The target format: `postman`.
+    #[arg(value_name = "KIND", value_parser = ["postman"])]
+    pub kind: String,
+    /// The YAML collection.
+    #[arg(value_name = "COLLECTION")]
+    pub file: std::path::PathBuf,
+    /// Write the JSON here (default: standard output).
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<std::path::PathBuf>,
 }
 
 /// Variables and environment, shared by `run` and `validate`.

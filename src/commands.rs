@@ -29,6 +29,8 @@ pub async fn main(cli: Cli) -> u8 {
         Command::Run(args) => run(args).await,
         Command::Validate(args) => validate(&args),
         Command::List(args) => list(&args),
+        Command::Import(args) => import(&args),
+        Command::Export(args) => export(&args),
         Command::Mock(args) => crate::mock::serve_forever(&args).await.map(|()| EXIT_OK),
     };
     match result {
@@ -262,5 +264,77 @@ fn list(args: &ListArgs) -> Result<u8, Error> {
         }
     }
     print!("{out}");
+    Ok(EXIT_OK)
+}
+
+fn write_output(path: Option<&std::path::Path>, text: &str) -> Result<(), Error> {
+    match path {
+        Some(p) => {
+            if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| Error::Io {
+                    path: dir.to_path_buf(),
+                    source: e,
+                })?;
+            }
+            std::fs::write(p, text).map_err(|e| Error::Io {
+                path: p.to_path_buf(),
+                source: e,
+            })
+        }
+        None => {
+            print!("{text}");
+            Ok(())
+        }
+    }
+}
+
+fn import(args: &crate::cli::ImportArgs) -> Result<u8, Error> {
+    let bytes = std::fs::read(&args.file).map_err(|e| Error::Io {
+        path: args.file.clone(),
+        source: e,
+    })?;
+    let text = String::from_utf8_lossy(&bytes);
+    let text = text.trim_start_matches('\u{feff}');
+    let doc: Value = serde_json::from_str(text).map_err(|e| {
+        Error::Usage(format!(
+            "{}:{}:{}: not valid JSON: {e}",
+            args.file.display(),
+            e.line(),
+            e.column()
+        ))
+    })?;
+    let source = args
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let result = if args.kind == "postman-env" {
+        crate::postman::import::environment(&doc, &source)
+    } else {
+        crate::postman::import::collection(&doc, &source)
+    };
+    let (yaml, report) =
+        result.map_err(|e| Error::Usage(format!("{}: {e}", args.file.display())))?;
+    write_output(args.output.as_deref(), &yaml)?;
+    eprint!("{}", report.render());
+    if let Some(p) = &args.output {
+        eprintln!("wrote {}", p.display());
+    }
+    Ok(EXIT_OK)
+}
+
+fn export(args: &crate::cli::ExportArgs) -> Result<u8, Error> {
+    let text = std::fs::read_to_string(&args.file).map_err(|e| Error::Io {
+        path: args.file.clone(),
+        source: e,
+    })?;
+    let file = crate::source::SourceFile::new(&args.file, text);
+    let (json, warnings) = crate::postman::export::collection(file)?;
+    let mut out = serde_json::to_string_pretty(&json).unwrap_or_default();
+    out.push('\n');
+    write_output(args.output.as_deref(), &out)?;
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
     Ok(EXIT_OK)
 }

@@ -19,6 +19,7 @@ pub mod mock;
 pub mod model;
 pub mod oadate;
 pub mod parse;
+pub mod postman;
 pub mod prepare;
 pub mod redact;
 pub mod report;

@@ -2,6 +2,7 @@
 //! regex compiled up front, so bad input is found before the first request is sent.
 
 mod expect;
+pub use expect::OPS;
 mod fields;
 
 use std::path::{Path, PathBuf};
@@ -527,7 +528,11 @@ impl Parser<'_> {
         if METHODS.contains(&text.as_str()) {
             return Ok(text);
         }
-        let near = did_you_mean(&text, METHODS);
+        // A near miss of a standard method is a typo (`POTS`); other tokens are custom methods
+        // (Postman's own tests use `POSTMAN`).
+        let near = did_you_mean(&text, METHODS).filter(|m| {
+            m.len().abs_diff(text.len()) <= 1 && crate::source::levenshtein(m, &text) <= 2
+        });
         if !token_ok || near.is_some() {
             let d = Diagnostic::new(
                 &self.file,

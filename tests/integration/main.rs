@@ -8,6 +8,7 @@
 //! - `secrets`: masking in every output
 //! - `cli`: `validate`, `list`, directories, flags
 //! - `reports`: JUnit, JSON, HTML, `--dry-run`, `--print curl`
+//! - `postman`: import, export, round trips, the Postman corpus
 //! - `simulator`: the webCRM simulator driven directly and through the collections
 
 mod support;
@@ -15,6 +16,7 @@ mod support;
 mod cli;
 mod errors;
 mod matchers;
+mod postman;
 mod reports;
 mod run;
 mod secrets;
