@@ -39,3 +39,17 @@ for name in pass fail; do
   [ "$size" -gt 20000 ] || { echo "$out/$name.png is suspiciously small ($size bytes)"; exit 1; }
   echo "ok: $out/$name.png ($size bytes)"
 done
+
+# The Postman export, run by Postman's own CLI (Newman, from npm) against the simulator.
+mkdir -p "$out/npm"
+npm install --silent --prefix "$out/npm" newman@6.2.2 >/dev/null 2>&1
+"$runner" export postman tests/consumers/newman.yaml -o "$out/newman.postman_collection.json"
+"$runner" mock --port 0 2> "$out/mock.log" &
+mock_pid=$!
+trap 'kill $mock_pid 2>/dev/null || true' EXIT
+for _ in $(seq 50); do grep -q "http://" "$out/mock.log" && break; sleep 0.1; done
+base_url=$(grep -o 'http://[0-9.:]*' "$out/mock.log" | head -1)
+"$out/npm/node_modules/.bin/newman" run "$out/newman.postman_collection.json" \
+  --env-var "base_url=$base_url" --env-var "app_token=00000000-0000-4000-8000-000000000001" \
+  --reporters cli --color off > "$out/newman.log" || { cat "$out/newman.log"; echo "newman failed on the exported collection"; exit 1; }
+echo "ok: newman ran the exported collection: $(grep -E '│ +assertions' "$out/newman.log" | tr -s ' ')"
