@@ -68,6 +68,7 @@ pub fn load_collection(path: &Path, templates: &mut Templates) -> Result<Collect
         file: file.clone(),
         templates,
         includes: vec![canonical(path)],
+        paths: Default::default(),
     };
     p.collection(&node).map_err(Error::from)
 }
@@ -83,6 +84,7 @@ pub fn parse_collection(
         file,
         templates,
         includes: vec![path],
+        paths: Default::default(),
     };
     p.collection(&node).map_err(Error::from)
 }
@@ -95,6 +97,7 @@ pub fn load_environment(path: &Path, templates: &mut Templates) -> Result<Enviro
         file: file.clone(),
         templates,
         includes: vec![],
+        paths: Default::default(),
     };
     let f = Fields::new(&file, &node, ENV_KEYS, "an environment")?;
     let name = f
@@ -160,6 +163,8 @@ struct Parser<'t> {
     file: Arc<SourceFile>,
     templates: &'t mut Templates,
     includes: Vec<PathBuf>,
+    /// Compiled JSONPaths by text: a path used by many requests is parsed and stored once.
+    paths: std::collections::HashMap<String, Arc<jsonpath_rust::parser::model::JpQuery>>,
 }
 
 impl Parser<'_> {

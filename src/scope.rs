@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::model::Vars;
 use crate::source::Diagnostic;
-use crate::template::{self, RenderError, Templates, Tpl};
+use crate::template::{self, RenderError, Source, Templates, Tpl};
 
 /// The layers a name is looked up in, highest precedence first.
 pub struct Layers<'a> {
@@ -54,13 +54,42 @@ impl<'a> Resolver<'a> {
 
     /// Renders to a JSON value.
     pub fn render(&self, t: &Tpl) -> Result<Value, RenderError> {
-        if let Tpl::Lit(v) = t {
-            return Ok(v.clone());
+        self.render_in(t, &mut Vec::new())
+    }
+
+    fn render_in(&self, t: &Tpl, stack: &mut Vec<String>) -> Result<Value, RenderError> {
+        match t {
+            Tpl::Lit(v) => Ok(v.clone()),
+            Tpl::Str(src) => self.leaf(src, false, stack),
+            Tpl::Native(src) => self.leaf(src, true, stack),
+            Tpl::Arr(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for i in items {
+                    out.push(self.render_in(i, stack)?);
+                }
+                Ok(Value::Array(out))
+            }
+            Tpl::Obj(entries) => {
+                let mut map = serde_json::Map::with_capacity(entries.len());
+                for (k, v) in entries {
+                    map.insert(k.clone(), self.render_in(v, stack)?);
+                }
+                Ok(Value::Object(map))
+            }
         }
-        let mut names = Vec::new();
-        template::vars_of(t, &mut names);
-        let (ctx, missing) = self.context(&names, &mut Vec::new())?;
-        self.templates.render(t, &ctx).map_err(|mut e| {
+    }
+
+    /// One template: by substitution when it only names variables of simple types (no
+    /// minijinja on the hot path), else through minijinja with exactly the variables it reads.
+    fn leaf(&self, src: &Source, native: bool, stack: &mut Vec<String>) -> Result<Value, RenderError> {
+        if let Some(parts) = &src.fast {
+            let mut lookup = |n: &str| self.resolve(n, stack).ok().flatten();
+            if let Some(v) = template::render_fast(parts, native, &mut lookup) {
+                return Ok(v);
+            }
+        }
+        let (ctx, missing) = self.context(&src.vars, stack)?;
+        self.templates.render_leaf(src, native, &ctx).map_err(|mut e| {
             if e.diagnostic.message.starts_with("undefined") && !missing.is_empty() {
                 e.diagnostic.message = format!("undefined variable `{}`", missing.join("`, `"));
                 e.diagnostic.label = "used here".into();
@@ -168,19 +197,11 @@ impl<'a> Resolver<'a> {
             });
         }
         stack.push(name.to_string());
-        let mut names = Vec::new();
-        template::vars_of(t, &mut names);
-        let result = self.context(&names, stack).and_then(|(ctx, missing)| {
-            self.templates.render(t, &ctx).map_err(|mut e| {
-                if !missing.is_empty() && e.diagnostic.message.starts_with("undefined") {
-                    e.diagnostic.message = format!(
-                        "undefined variable `{}` (in variable `{name}`)",
-                        missing.join("`, `")
-                    );
-                    e.undefined = missing;
-                }
-                e
-            })
+        let result = self.render_in(t, stack).map_err(|mut e| {
+            if !e.undefined.is_empty() && !e.diagnostic.message.contains("(in variable") {
+                e.diagnostic.message = format!("{} (in variable `{name}`)", e.diagnostic.message);
+            }
+            e
         });
         stack.pop();
         result

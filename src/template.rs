@@ -49,6 +49,18 @@ pub struct Source {
     pub style: Style,
     /// Variables it reads (names not defined inside the template, globals excluded).
     pub vars: Vec<String>,
+    /// Text and plain variable names only (`"{{ base }}/items/{{ id }}"`): rendered by
+    /// substitution, never compiled by minijinja. `None` for anything more.
+    pub fast: Option<Vec<Part>>,
+}
+
+/// A piece of a template on the fast path.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Part {
+    /// Literal text.
+    Lit(String),
+    /// A variable's value.
+    Var(String),
 }
 
 /// A failure to render, located in the user's file.
@@ -155,6 +167,23 @@ impl Templates {
         if !text.contains("{{") && !text.contains("{%") && !text.contains("{#") {
             return Ok(Tpl::Lit(Value::String(text.to_string())));
         }
+        if let Some(parts) = fast_parts(text, native) {
+            let mut vars: Vec<String> = Vec::new();
+            for p in &parts {
+                if let Part::Var(v) = p
+                    && !vars.contains(v)
+                {
+                    vars.push(v.clone());
+                }
+            }
+            let (body, offset) = match (native, lone_expression(text)) {
+                (true, Some((expr, offset))) => (expr.to_string(), offset),
+                _ => (text.to_string(), 0),
+            };
+            let src = Arc::new(Source { id: String::new(), text: body, offset, loc: loc.clone(), style, vars, fast: Some(parts) });
+            let native_var = native && lone_expression(text).is_some();
+            return Ok(if native_var { Tpl::Native(src) } else { Tpl::Str(src) });
+        }
         self.counter += 1;
         let id = format!(
             "{}:{}:{}#{}",
@@ -175,6 +204,7 @@ impl Templates {
                 loc: loc.clone(),
                 style,
                 vars,
+                fast: None,
             };
             return Ok(Tpl::Native(Arc::new(src)));
         }
@@ -192,6 +222,7 @@ impl Templates {
             loc: loc.clone(),
             style,
             vars,
+            fast: None,
         };
         Ok(Tpl::Str(Arc::new(src)))
     }
@@ -211,37 +242,14 @@ impl Templates {
         }
     }
 
-    /// Renders a template to a JSON value.
+    /// Renders a template tree against a ready context (tests and tools; the runner goes
+    /// through [`crate::scope::Resolver`], which also takes the fast path).
     pub fn render(&self, t: &Tpl, ctx: &MjValue) -> Result<Value, RenderError> {
         match t {
             Tpl::Lit(v) => Ok(v.clone()),
-            Tpl::Str(src) => {
-                let tmpl = self
-                    .env
-                    .get_template(&src.id)
-                    .map_err(|e| self.render_error(&e, src))?;
-                let s = tmpl.render(ctx).map_err(|e| self.render_error(&e, src))?;
-                Ok(Value::String(s))
-            }
-            Tpl::Native(src) => {
-                let expr = self
-                    .env
-                    .compile_expression(&src.text)
-                    .map_err(|e| self.render_error(&e, src))?;
-                let v = expr.eval(ctx).map_err(|e| self.render_error(&e, src))?;
-                if v.is_undefined() {
-                    return Err(self.render_error(
-                        &minijinja::Error::new(ErrorKind::UndefinedError, "undefined value"),
-                        src,
-                    ));
-                }
-                Ok(to_json(&v))
-            }
-            Tpl::Arr(items) => items
-                .iter()
-                .map(|i| self.render(i, ctx))
-                .collect::<Result<Vec<_>, _>>()
-                .map(Value::Array),
+            Tpl::Str(src) => self.render_leaf(src, false, ctx),
+            Tpl::Native(src) => self.render_leaf(src, true, ctx),
+            Tpl::Arr(items) => items.iter().map(|i| self.render(i, ctx)).collect::<Result<Vec<_>, _>>().map(Value::Array),
             Tpl::Obj(entries) => {
                 let mut map = serde_json::Map::with_capacity(entries.len());
                 for (k, v) in entries {
@@ -250,6 +258,25 @@ impl Templates {
                 Ok(Value::Object(map))
             }
         }
+    }
+
+    /// Renders one template string or expression with minijinja.
+    pub fn render_leaf(&self, src: &Source, native: bool, ctx: &MjValue) -> Result<Value, RenderError> {
+        if native {
+            let expr = self.env.compile_expression(&src.text).map_err(|e| self.render_error(&e, src))?;
+            let v = expr.eval(ctx).map_err(|e| self.render_error(&e, src))?;
+            if v.is_undefined() {
+                return Err(self.render_error(&minijinja::Error::new(ErrorKind::UndefinedError, "undefined value"), src));
+            }
+            return Ok(to_json(&v));
+        }
+        let s = if src.id.is_empty() {
+            // A fast-path template whose values need minijinja's formatting (or its error).
+            self.env.render_str(&src.text, ctx)
+        } else {
+            self.env.get_template(&src.id).and_then(|t| t.render(ctx))
+        };
+        s.map(Value::String).map_err(|e| self.render_error(&e, src))
     }
 
     /// Renders to text: strings as they are, other values as JSON.
@@ -285,6 +312,76 @@ impl Templates {
         };
         Diagnostic::new(&loc.file, span, message, detail)
     }
+}
+
+/// Splits a template made only of text and `{{ name }}` references; `None` for anything else
+/// (filters, expressions, tags, comments, whitespace control).
+fn fast_parts(text: &str, native: bool) -> Option<Vec<Part>> {
+    if text.contains("{%") || text.contains("{#") {
+        return None;
+    }
+    let mut parts = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        if start > 0 {
+            parts.push(Part::Lit(rest[..start].to_string()));
+        }
+        let after = &rest[start + 2..];
+        let end = after.find("}}")?;
+        let name = after[..end].trim();
+        let ident = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !GLOBALS.contains(&name);
+        if !ident {
+            return None;
+        }
+        parts.push(Part::Var(name.to_string()));
+        rest = &after[end + 2..];
+    }
+    if !rest.is_empty() {
+        parts.push(Part::Lit(rest.to_string()));
+    }
+    if native && lone_expression(text).is_some() {
+        // A lone `{{ name }}` keeps its type: the surrounding whitespace does not count.
+        parts.retain(|p| matches!(p, Part::Var(_)));
+    }
+    Some(parts)
+}
+
+/// Renders a fast-path template: `None` when a variable is missing or has a value whose text
+/// form only minijinja knows (lists, maps), so the caller takes the slow path.
+pub fn render_fast(parts: &[Part], native: bool, lookup: &mut dyn FnMut(&str) -> Option<Value>) -> Option<Value> {
+    if native && let [Part::Var(name)] = parts {
+        return lookup(name);
+    }
+    let mut out = String::new();
+    for p in parts {
+        match p {
+            Part::Lit(s) => out.push_str(s),
+            Part::Var(name) => match lookup(name)? {
+                Value::String(s) => out.push_str(&s),
+                Value::Bool(b) => out.push_str(if b { "True" } else { "False" }),
+                Value::Null => out.push_str("None"),
+                Value::Number(n) => {
+                    if let Some(i) = n.as_i64() {
+                        out.push_str(&i.to_string());
+                    } else if let Some(u) = n.as_u64() {
+                        out.push_str(&u.to_string());
+                    } else {
+                        // minijinja writes floats with a `.0` when they have no fraction.
+                        let f = n.as_f64()?;
+                        let mut t = f.to_string();
+                        if !t.contains('.') && f.is_finite() {
+                            t.push_str(".0");
+                        }
+                        out.push_str(&t);
+                    }
+                }
+                _ => return None,
+            },
+        }
+    }
+    Some(Value::String(out))
 }
 
 /// Text form of a value: strings bare, everything else as compact JSON.
@@ -476,6 +573,33 @@ mod tests {
         assert!(e.message.contains("syntax"), "{}", e.message);
         assert_eq!(e.span.line, 1);
         assert!(e.span.col >= 5, "{:?}", e.span);
+    }
+
+    #[test]
+    fn the_fast_path_renders_exactly_like_minijinja() {
+        let t = Templates::new();
+        let values = [
+            Value::from("text"),
+            Value::from(42),
+            Value::from(-7),
+            Value::from(u64::MAX),
+            Value::from(9.5),
+            Value::from(1.0),
+            Value::from(1e21),
+            Value::Bool(true),
+            Value::Bool(false),
+            Value::Null,
+        ];
+        let parts = fast_parts("a/{{ v }}?x={{v}}", false).unwrap();
+        for v in values {
+            let fast = render_fast(&parts, false, &mut |_| Some(v.clone())).unwrap();
+            let slow = t.env.render_str("a/{{ v }}?x={{v}}", context([("v".to_string(), v.clone())].into())).unwrap();
+            assert_eq!(fast, Value::String(slow), "for {v}");
+        }
+        assert!(render_fast(&parts, false, &mut |_| Some(serde_json::json!([1]))).is_none(), "lists take the slow path");
+        assert!(fast_parts("{{ a | upper }}", false).is_none());
+        assert!(fast_parts("{{ a.b }}", false).is_none());
+        assert!(fast_parts("{{- a }}", false).is_none());
     }
 
     #[test]

@@ -226,6 +226,7 @@ impl<'a> Builder<'a> {
             }
             items.push(self.node(ev, span)?);
         }
+        items.shrink_to_fit();
         Ok(Node {
             kind: Kind::Seq(items),
             span: pos,
@@ -271,6 +272,7 @@ impl<'a> Builder<'a> {
             }
             entries.push((key_text, key.span, value));
         }
+        entries.shrink_to_fit();
         Ok(Node {
             kind: Kind::Map(entries),
             span: pos,

@@ -109,8 +109,12 @@ impl Parser<'_> {
     }
 
     /// Compiles a JSONPath at `node`.
-    pub(super) fn json_path(&self, text: &str, node: &Node) -> Result<JsonPath, Diagnostic> {
+    pub(super) fn json_path(&mut self, text: &str, node: &Node) -> Result<JsonPath, Diagnostic> {
         let trimmed = text.trim();
+        if let Some(query) = self.paths.get(trimmed) {
+            let singular = is_singular(query);
+            return Ok(JsonPath { text: trimmed.to_string(), query: query.clone(), singular });
+        }
         let bad = |msg: String| {
             let d = Diagnostic::new(
                 &self.file,
@@ -358,6 +362,11 @@ fn assertion(
         target,
         matcher,
     }
+}
+
+/// Names and indexes only: the path names one value.
+fn is_singular(q: &jsonpath_rust::parser::model::JpQuery) -> bool {
+    q.segments.iter().all(|s| matches!(s, Segment::Selector(Selector::Name(_) | Selector::Index(_))))
 }
 
 fn is_class(s: &str) -> bool {
