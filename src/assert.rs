@@ -12,42 +12,30 @@ use crate::http::Exchange;
 use crate::model::{Assertion, JsonType, Loc, Matcher, Op, Target};
 use crate::scope::Resolver;
 
-/// Evaluates one assertion.
-pub fn check(a: &Assertion, ex: &Exchange, resolver: &Resolver<'_>) -> Vec<AssertionResult> {
-    let target = a.target.describe();
+/// Evaluates one assertion. With `detail`, passing results keep their expected and actual
+/// values (file reports show them); otherwise only failures carry values, which keeps the hot
+/// path free of copies.
+pub fn check(a: &Assertion, ex: &Exchange, resolver: &Resolver<'_>, detail: bool) -> Vec<AssertionResult> {
     let actual = match actual(&a.target, ex) {
         Ok(v) => v,
         Err(msg) => {
             return vec![AssertionResult {
-                target,
-                op: a
-                    .matcher
-                    .ops
-                    .first()
-                    .map_or("equals", |(o, _)| o.name())
-                    .to_string(),
+                target: a.label.clone(),
+                op: a.matcher.ops.first().map_or("equals", |(o, _)| o.name()),
                 passed: false,
                 expected: Value::Null,
                 actual: None,
                 message: Some(msg),
                 diff: None,
-                location: location(&a.loc),
+                location: a.location.clone(),
             }];
         }
     };
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(a.matcher.ops.len());
     let multi = matches!(&a.target, Target::Json(p) if !p.singular);
-    let cx = Cx {
-        r: resolver,
-        multi,
-        ms: matches!(a.target, Target::Duration),
-    };
-    eval(&a.matcher, actual.as_ref(), &cx, &target, &mut out);
+    let cx = Cx { r: resolver, multi, ms: matches!(a.target, Target::Duration), detail, assertion: a, nested: false };
+    eval(&a.matcher, actual.as_ref(), &cx, &mut out);
     out
-}
-
-fn location(l: &Loc) -> String {
-    format!("{}:{}:{}", l.file.name(), l.span.line, l.span.col)
 }
 
 fn actual(t: &Target, ex: &Exchange) -> Result<Option<Value>, String> {
@@ -67,42 +55,25 @@ struct Cx<'r, 'a> {
     multi: bool,
     /// Values are milliseconds (the `duration` target).
     ms: bool,
+    /// Keep values of passing results.
+    detail: bool,
+    assertion: &'r Assertion,
+    /// Inside `length:`.
+    nested: bool,
 }
 
-fn eval(
-    m: &Matcher,
-    actual: Option<&Value>,
-    cx: &Cx<'_, '_>,
-    target: &str,
-    out: &mut Vec<AssertionResult>,
-) {
+fn eval(m: &Matcher, actual: Option<&Value>, cx: &Cx<'_, '_>, out: &mut Vec<AssertionResult>) {
     for (op, loc) in &m.ops {
         if let Op::Length(inner) = op {
-            let len = actual.and_then(length);
-            let before = out.len();
-            match len {
-                Some(n) => eval(
-                    inner,
-                    Some(&Value::from(n)),
-                    &Cx {
-                        r: cx.r,
-                        multi: false,
-                        ms: false,
-                    },
-                    target,
-                    out,
-                ),
-                None => out.push(result(
-                    target,
-                    op,
-                    loc,
-                    Value::Null,
-                    actual,
-                    Some(format!("has no length: {}", describe(actual))),
-                )),
-            }
-            for res in &mut out[before..] {
-                res.op = format!("length.{}", res.op);
+            match actual.and_then(length) {
+                Some(n) => {
+                    let inner_cx = Cx { multi: false, ms: false, nested: true, ..*cx };
+                    eval(inner, Some(&Value::from(n)), &inner_cx, out);
+                }
+                None => {
+                    let why = format!("has no length: {}", describe(actual));
+                    out.push(result(cx, op, loc, Value::Null, actual, Some(why)));
+                }
             }
             continue;
         }
@@ -110,31 +81,25 @@ fn eval(
             Ok(x) => x,
             Err(msg) => (Value::Null, Some(msg)),
         };
-        out.push(result(target, op, loc, expected, actual, verdict));
+        out.push(result(cx, op, loc, expected, actual, verdict));
     }
 }
 
-fn result(
-    target: &str,
-    op: &Op,
-    loc: &Loc,
-    expected: Value,
-    actual: Option<&Value>,
-    failure: Option<String>,
-) -> AssertionResult {
+fn result(cx: &Cx<'_, '_>, op: &Op, loc: &Loc, expected: Value, actual: Option<&Value>, failure: Option<String>) -> AssertionResult {
     let diff = match (&failure, op) {
         (Some(_), Op::Equals(_)) => actual.and_then(|a| diff(&expected, a)),
         _ => None,
     };
+    let keep = cx.detail || failure.is_some();
     AssertionResult {
-        target: target.to_string(),
-        op: op.name().to_string(),
+        target: cx.assertion.label.clone(),
+        op: if cx.nested { op.length_name() } else { op.name() },
         passed: failure.is_none(),
-        expected,
-        actual: actual.cloned(),
+        expected: if keep { expected } else { Value::Null },
+        actual: if keep { actual.cloned() } else { None },
         message: failure,
         diff,
-        location: location(loc),
+        location: if keep { loc.describe().into() } else { cx.assertion.location.clone() },
     }
 }
 

@@ -21,11 +21,8 @@ pub fn json_query(path: &JsonPath, body: &Value) -> Option<Value> {
 
 /// The response as the `response` object of template expressions.
 pub fn response_value(ex: &Exchange) -> Value {
-    let headers: serde_json::Map<String, Value> = ex
-        .headers
-        .iter()
-        .map(|(k, v)| (k.to_ascii_lowercase(), Value::String(v.clone())))
-        .collect();
+    let headers: serde_json::Map<String, Value> =
+        ex.header_pairs().into_iter().map(|(k, v)| (k, Value::String(v))).collect();
     serde_json::json!({
         "status": ex.status,
         "headers": headers,

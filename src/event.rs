@@ -1,6 +1,7 @@
 //! Events: what the runner tells reporters. Everything in an event is already masked, so a
 //! reporter can print any field without leaking a secret.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -138,9 +139,9 @@ pub struct Received {
 #[derive(Debug, Clone)]
 pub struct AssertionResult {
     /// `status`, `json $.a`, `header Content-Type`.
-    pub target: String,
-    /// The operator (`equals`, `type`, …).
-    pub op: String,
+    pub target: Arc<str>,
+    /// The operator (`equals`, `type`, `length.gt`, …).
+    pub op: &'static str,
     /// Held or not.
     pub passed: bool,
     /// Expected, as shown to people.
@@ -152,7 +153,7 @@ pub struct AssertionResult {
     /// A line diff of expected vs actual (pretty JSON) for long values.
     pub diff: Option<String>,
     /// `file:line:col` of the assertion.
-    pub location: String,
+    pub location: Arc<str>,
 }
 
 /// Counts for a run.

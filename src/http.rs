@@ -28,10 +28,10 @@ pub struct Prepared {
 pub struct Exchange {
     /// Status code.
     pub status: u16,
-    /// Headers in order (values lossily decoded).
-    pub headers: Vec<(String, String)>,
-    /// Raw body.
-    pub body: Vec<u8>,
+    /// Headers as received.
+    pub headers: reqwest::header::HeaderMap,
+    /// Raw body (not copied out of the client's buffer).
+    pub body: bytes::Bytes,
     /// Time to the end of the body.
     pub duration: Duration,
     text: OnceLock<String>,
@@ -40,12 +40,7 @@ pub struct Exchange {
 
 impl Exchange {
     /// Builds an exchange (also used by tests).
-    pub fn new(
-        status: u16,
-        headers: Vec<(String, String)>,
-        body: Vec<u8>,
-        duration: Duration,
-    ) -> Self {
+    pub fn new(status: u16, headers: reqwest::header::HeaderMap, body: bytes::Bytes, duration: Duration) -> Self {
         Self {
             status,
             headers,
@@ -58,10 +53,15 @@ impl Exchange {
 
     /// The first header of that name (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Every header as text pairs (values lossily decoded), in order.
+    pub fn header_pairs(&self) -> Vec<(String, String)> {
         self.headers
             .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect()
     }
 
     /// The body as text (invalid UTF-8 replaced).
@@ -143,23 +143,9 @@ impl Client {
         let start = Instant::now();
         let resp = rb.send().await.map_err(|e| describe(&e, p))?;
         let status = resp.status().as_u16();
-        let headers = resp
-            .headers()
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
+        let headers = resp.headers().clone();
         let body = resp.bytes().await.map_err(|e| describe(&e, p))?;
-        Ok(Exchange::new(
-            status,
-            headers,
-            body.to_vec(),
-            start.elapsed(),
-        ))
+        Ok(Exchange::new(status, headers, body, start.elapsed()))
     }
 }
 

@@ -200,6 +200,10 @@ impl Target {
 pub struct Assertion {
     /// Where the entry is.
     pub loc: Loc,
+    /// `file:line:col`, made once at load for every result of this assertion.
+    pub location: Arc<str>,
+    /// [`Target::describe`], made once at load.
+    pub label: Arc<str>,
     /// What is checked.
     pub target: Target,
     /// How.
@@ -246,7 +250,34 @@ pub enum Op {
     Class(u16),
 }
 
+impl Loc {
+    /// `file:line:col`.
+    pub fn describe(&self) -> String {
+        format!("{}:{}:{}", self.file.name(), self.span.line, self.span.col)
+    }
+}
+
 impl Op {
+    /// `length.<op>` for an operator nested under `length`.
+    pub fn length_name(&self) -> &'static str {
+        match self {
+            Op::Equals(_) => "length.equals",
+            Op::NotEquals(_) => "length.not_equals",
+            Op::Exists(_) => "length.exists",
+            Op::Type(_) => "length.type",
+            Op::Matches(_) => "length.matches",
+            Op::Contains(_) => "length.contains",
+            Op::NotContains(_) => "length.not_contains",
+            Op::Length(_) => "length.length",
+            Op::Gt(_) => "length.gt",
+            Op::Gte(_) => "length.gte",
+            Op::Lt(_) => "length.lt",
+            Op::Lte(_) => "length.lte",
+            Op::OneOf(_) => "length.one_of",
+            Op::Class(_) => "length.class",
+        }
+    }
+
     /// The operator's key as written.
     pub fn name(&self) -> &'static str {
         match self {

@@ -177,7 +177,7 @@ impl Runner {
         let Some(prepared) = self.render(st, req, &mut result) else {
             return result;
         };
-        result.request = Some(sent(&prepared, self.shown(st)));
+        result.request = Some(sent(&prepared, self.shown(st), self.options.keep_bodies));
         if self.options.dry_run {
             dry_run(st, req, &mut result);
             return result;
@@ -201,8 +201,9 @@ impl Runner {
         result.duration = ex.duration;
         self.check(st, req, &ex, &mut result);
         let keep = self.options.keep_bodies || result.status != Status::Passed;
-        if !keep && let Some(r) = result.request.as_mut() {
-            r.body = None;
+        if keep && !self.options.keep_bodies {
+            // A failure: show what was sent after all.
+            result.request = Some(sent(&prepared, self.shown(st), true));
         }
         result.response = Some(received(&ex, &st.redactor, keep));
         result
@@ -319,7 +320,7 @@ impl Runner {
         }
         let resolver = self.resolver(st, req);
         for a in &req.expect {
-            for mut r in assert::check(a, ex, &resolver) {
+            for mut r in assert::check(a, ex, &resolver, self.options.keep_bodies) {
                 if !r.passed {
                     result.status = Status::Failed;
                 }
@@ -367,32 +368,26 @@ fn located(d: &Diagnostic, r: &Redactor) -> Message {
     }
 }
 
-fn sent(p: &Prepared, r: &Redactor) -> SentRequest {
+/// What was sent, masked. Headers and body only with `detail` (reports, `-v`, dry runs): a
+/// plain run prints method and URL.
+fn sent(p: &Prepared, r: &Redactor, detail: bool) -> SentRequest {
     SentRequest {
         method: p.method.to_string(),
         url: r.mask(p.url.as_str()),
-        headers: p
-            .headers
-            .iter()
-            .map(|(k, v)| (k.clone(), r.header(k, v)))
-            .collect(),
-        body: p.body.as_ref().map(|b| r.mask(&String::from_utf8_lossy(b))),
+        headers: if detail { p.headers.iter().map(|(k, v)| (k.clone(), r.header(k, v))).collect() } else { Vec::new() },
+        body: if detail { p.body.as_ref().map(|b| r.mask(&String::from_utf8_lossy(b))) } else { None },
     }
 }
 
-fn received(ex: &Exchange, r: &Redactor, keep_body: bool) -> Received {
+/// What came back, masked; headers and body only when kept.
+fn received(ex: &Exchange, r: &Redactor, keep: bool) -> Received {
     Received {
         status: ex.status,
-        headers: ex
-            .headers
-            .iter()
-            .map(|(k, v)| (k.clone(), r.header(k, v)))
-            .collect(),
-        body: keep_body.then(|| r.mask(ex.text())),
+        headers: if keep { ex.header_pairs().into_iter().map(|(k, v)| { let v = r.header(&k, &v); (k, v) }).collect() } else { Vec::new() },
+        body: keep.then(|| r.mask(ex.text())),
         size: ex.body.len(),
     }
 }
-
 /// A dry run does not send: the request's captures become `<Name>` placeholders so later
 /// requests still render.
 fn dry_run(st: &mut RunState, req: &Request, result: &mut RequestResult) {

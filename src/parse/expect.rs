@@ -175,11 +175,7 @@ impl Parser<'_> {
         if let Some(n) = f.get("headers") {
             for (name, span, v) in entries(&file, n, "`expect.headers`")? {
                 let matcher = self.matcher(v, Unit::Plain)?;
-                out.push(Assertion {
-                    loc: loc(&file, *span),
-                    target: Target::Header(name.clone()),
-                    matcher,
-                });
+                out.push(assertion_at(loc(&file, *span), Target::Header(name.clone()), matcher));
             }
         }
         if let Some(n) = f.get("json") {
@@ -191,11 +187,7 @@ impl Parser<'_> {
                 };
                 let target = Target::Json(self.json_path(path, &key_node)?);
                 let matcher = self.matcher(v, Unit::Plain)?;
-                out.push(Assertion {
-                    loc: loc(&file, *span),
-                    target,
-                    matcher,
-                });
+                out.push(assertion_at(loc(&file, *span), target, matcher));
             }
         }
         if let Some(n) = f.get("body") {
@@ -351,17 +343,12 @@ impl Parser<'_> {
     }
 }
 
-fn assertion(
-    file: &Arc<crate::source::SourceFile>,
-    n: &Node,
-    target: Target,
-    matcher: Matcher,
-) -> Assertion {
-    Assertion {
-        loc: loc(file, n.span),
-        target,
-        matcher,
-    }
+fn assertion(file: &Arc<crate::source::SourceFile>, n: &Node, target: Target, matcher: Matcher) -> Assertion {
+    assertion_at(loc(file, n.span), target, matcher)
+}
+
+fn assertion_at(at: Loc, target: Target, matcher: Matcher) -> Assertion {
+    Assertion { location: at.describe().into(), label: target.describe().into(), loc: at, target, matcher }
 }
 
 /// Names and indexes only: the path names one value.

@@ -70,8 +70,8 @@ fn request(r: &RequestResult) -> Value {
         "request": r.request.as_ref().map(|q| json!({"headers": headers(&q.headers), "body": q.body})),
         "response": r.response.as_ref().map(|p| json!({"headers": headers(&p.headers), "body": p.body, "size": p.size})),
         "assertions": r.assertions.iter().map(|a| json!({
-            "target": a.target, "op": a.op, "passed": a.passed, "expected": a.expected,
-            "actual": a.actual, "message": a.message, "diff": a.diff, "location": a.location,
+            "target": &*a.target, "op": a.op, "passed": a.passed, "expected": a.expected,
+            "actual": a.actual, "message": a.message, "diff": a.diff, "location": &*a.location,
         })).collect::<Vec<_>>(),
         "captured": r.captured,
         "messages": r.messages.iter().map(|m| json!({"text": m.text, "location": m.location})).collect::<Vec<_>>(),

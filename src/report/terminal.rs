@@ -268,14 +268,10 @@ impl<W: Write> Reporter for Terminal<W> {
     }
 }
 
-fn url_path(url: &str) -> String {
-    match reqwest::Url::parse(url) {
-        Ok(u) => match u.query() {
-            Some(q) => format!("{}?{q}", u.path()),
-            None => u.path().to_string(),
-        },
-        Err(_) => url.to_string(),
-    }
+/// Path and query of a URL for display (no parsing: this runs for every request).
+fn url_path(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.find('/').map_or("/", |i| &rest[i..])
 }
 
 fn ms(d: Duration) -> String {
