@@ -138,15 +138,9 @@ impl Parser<'_> {
             }
             d
         })?;
-        let singular = query
-            .segments
-            .iter()
-            .all(|s| matches!(s, Segment::Selector(Selector::Name(_) | Selector::Index(_))));
-        Ok(JsonPath {
-            text: trimmed.to_string(),
-            query: Arc::new(query),
-            singular,
-        })
+        let query = Arc::new(query);
+        self.paths.insert(trimmed.to_string(), query.clone());
+        Ok(JsonPath { text: trimmed.to_string(), singular: is_singular(&query), query })
     }
 
     fn regex(&self, node: &Node) -> Result<Regex, Diagnostic> {
