@@ -14,7 +14,9 @@ use axum::routing::{get, post};
 const TOKEN: &str = "bench-token-0123456789abcdef";
 
 fn authorised(h: &HeaderMap) -> bool {
-    h.get("authorization").and_then(|v| v.to_str().ok()).is_some_and(|v| v.strip_prefix("Bearer ") == Some(TOKEN))
+    h.get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.strip_prefix("Bearer ") == Some(TOKEN))
 }
 
 fn json(body: String) -> Response {
@@ -38,7 +40,10 @@ fn big_body() -> Arc<Bytes> {
 }
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     rt.block_on(async {
         let big = big_body();
         let app = Router::new()

@@ -15,7 +15,12 @@ use crate::scope::Resolver;
 /// Evaluates one assertion. With `detail`, passing results keep their expected and actual
 /// values (file reports show them); otherwise only failures carry values, which keeps the hot
 /// path free of copies.
-pub fn check(a: &Assertion, ex: &Exchange, resolver: &Resolver<'_>, detail: bool) -> Vec<AssertionResult> {
+pub fn check(
+    a: &Assertion,
+    ex: &Exchange,
+    resolver: &Resolver<'_>,
+    detail: bool,
+) -> Vec<AssertionResult> {
     let actual = match actual(&a.target, ex) {
         Ok(v) => v,
         Err(msg) => {
@@ -33,7 +38,14 @@ pub fn check(a: &Assertion, ex: &Exchange, resolver: &Resolver<'_>, detail: bool
     };
     let mut out = Vec::with_capacity(a.matcher.ops.len());
     let multi = matches!(&a.target, Target::Json(p) if !p.singular);
-    let cx = Cx { r: resolver, multi, ms: matches!(a.target, Target::Duration), detail, assertion: a, nested: false };
+    let cx = Cx {
+        r: resolver,
+        multi,
+        ms: matches!(a.target, Target::Duration),
+        detail,
+        assertion: a,
+        nested: false,
+    };
     eval(&a.matcher, actual.as_ref(), &cx, &mut out);
     out
 }
@@ -67,7 +79,12 @@ fn eval(m: &Matcher, actual: Option<&Value>, cx: &Cx<'_, '_>, out: &mut Vec<Asse
         if let Op::Length(inner) = op {
             match actual.and_then(length) {
                 Some(n) => {
-                    let inner_cx = Cx { multi: false, ms: false, nested: true, ..*cx };
+                    let inner_cx = Cx {
+                        multi: false,
+                        ms: false,
+                        nested: true,
+                        ..*cx
+                    };
                     eval(inner, Some(&Value::from(n)), &inner_cx, out);
                 }
                 None => {
@@ -85,7 +102,14 @@ fn eval(m: &Matcher, actual: Option<&Value>, cx: &Cx<'_, '_>, out: &mut Vec<Asse
     }
 }
 
-fn result(cx: &Cx<'_, '_>, op: &Op, loc: &Loc, expected: Value, actual: Option<&Value>, failure: Option<String>) -> AssertionResult {
+fn result(
+    cx: &Cx<'_, '_>,
+    op: &Op,
+    loc: &Loc,
+    expected: Value,
+    actual: Option<&Value>,
+    failure: Option<String>,
+) -> AssertionResult {
     let diff = match (&failure, op) {
         (Some(_), Op::Equals(_)) => actual.and_then(|a| diff(&expected, a)),
         _ => None,
@@ -93,13 +117,21 @@ fn result(cx: &Cx<'_, '_>, op: &Op, loc: &Loc, expected: Value, actual: Option<&
     let keep = cx.detail || failure.is_some();
     AssertionResult {
         target: cx.assertion.label.clone(),
-        op: if cx.nested { op.length_name() } else { op.name() },
+        op: if cx.nested {
+            op.length_name()
+        } else {
+            op.name()
+        },
         passed: failure.is_none(),
         expected: if keep { expected } else { Value::Null },
         actual: if keep { actual.cloned() } else { None },
         message: failure,
         diff,
-        location: if keep { loc.describe().into() } else { cx.assertion.location.clone() },
+        location: if keep {
+            loc.describe().into()
+        } else {
+            cx.assertion.location.clone()
+        },
     }
 }
 

@@ -9,6 +9,9 @@ use crate::scope::Resolver;
 /// The result of a JSONPath on a body: a singular path gives one value or nothing; any other
 /// path gives the array of matches.
 pub fn json_query(path: &JsonPath, body: &Value) -> Option<Value> {
+    if path.singular {
+        return singular(path, body).cloned();
+    }
     let found = jsonpath_rust::query::js_path_process(&path.query, body).unwrap_or_default();
     if path.singular {
         found.into_iter().next().map(|r| r.val().clone())
@@ -19,10 +22,36 @@ pub fn json_query(path: &JsonPath, body: &Value) -> Option<Value> {
     }
 }
 
+/// A singular path (names and indexes only) walked directly: no match list, no paths built.
+/// Negative indexes count from the end, as RFC 9535 says.
+fn singular<'v>(path: &JsonPath, body: &'v Value) -> Option<&'v Value> {
+    use jsonpath_rust::parser::model::{Segment, Selector};
+    let mut cur = body;
+    for seg in &path.query.segments {
+        cur = match seg {
+            Segment::Selector(Selector::Name(n)) => cur.as_object()?.get(n.as_str())?,
+            Segment::Selector(Selector::Index(i)) => {
+                let a = cur.as_array()?;
+                let idx = if *i < 0 {
+                    a.len().checked_sub(i.unsigned_abs() as usize)?
+                } else {
+                    *i as usize
+                };
+                a.get(idx)?
+            }
+            _ => return None,
+        };
+    }
+    Some(cur)
+}
+
 /// The response as the `response` object of template expressions.
 pub fn response_value(ex: &Exchange) -> Value {
-    let headers: serde_json::Map<String, Value> =
-        ex.header_pairs().into_iter().map(|(k, v)| (k, Value::String(v))).collect();
+    let headers: serde_json::Map<String, Value> = ex
+        .header_pairs()
+        .into_iter()
+        .map(|(k, v)| (k, Value::String(v)))
+        .collect();
     serde_json::json!({
         "status": ex.status,
         "headers": headers,
@@ -73,6 +102,43 @@ pub fn take(
             } else {
                 Ok(v)
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn the_singular_walk_agrees_with_jsonpath_rust() {
+        let body = serde_json::json!({"a": {"b": 1}, "x y": 2, "it's": 3, "items": [{"sku": "p"}, {"sku": "q"}], "n": null});
+        for text in [
+            "$",
+            "$.a.b",
+            "$['x y']",
+            "$[\"it's\"]",
+            "$.items[1].sku",
+            "$.items[-1].sku",
+            "$.items[-3]",
+            "$.missing",
+            "$.a[0]",
+            "$.items.sku",
+            "$.n",
+        ] {
+            let query = jsonpath_rust::parser::parse_json_path(text).unwrap();
+            let path = JsonPath {
+                text: text.into(),
+                query: Arc::new(query),
+                singular: true,
+            };
+            let reference = jsonpath_rust::query::js_path_process(&path.query, &body)
+                .unwrap()
+                .into_iter()
+                .next()
+                .map(|r| r.val().clone());
+            assert_eq!(singular(&path, &body).cloned(), reference, "{text}");
         }
     }
 }

@@ -40,7 +40,12 @@ pub struct Exchange {
 
 impl Exchange {
     /// Builds an exchange (also used by tests).
-    pub fn new(status: u16, headers: reqwest::header::HeaderMap, body: bytes::Bytes, duration: Duration) -> Self {
+    pub fn new(
+        status: u16,
+        headers: reqwest::header::HeaderMap,
+        body: bytes::Bytes,
+        duration: Duration,
+    ) -> Self {
         Self {
             status,
             headers,
@@ -60,7 +65,12 @@ impl Exchange {
     pub fn header_pairs(&self) -> Vec<(String, String)> {
         self.headers
             .iter()
-            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect()
     }
 

@@ -374,8 +374,19 @@ fn sent(p: &Prepared, r: &Redactor, detail: bool) -> SentRequest {
     SentRequest {
         method: p.method.to_string(),
         url: r.mask(p.url.as_str()),
-        headers: if detail { p.headers.iter().map(|(k, v)| (k.clone(), r.header(k, v))).collect() } else { Vec::new() },
-        body: if detail { p.body.as_ref().map(|b| r.mask(&String::from_utf8_lossy(b))) } else { None },
+        headers: if detail {
+            p.headers
+                .iter()
+                .map(|(k, v)| (k.clone(), r.header(k, v)))
+                .collect()
+        } else {
+            Vec::new()
+        },
+        body: if detail {
+            p.body.as_ref().map(|b| r.mask(&String::from_utf8_lossy(b)))
+        } else {
+            None
+        },
     }
 }
 
@@ -383,7 +394,17 @@ fn sent(p: &Prepared, r: &Redactor, detail: bool) -> SentRequest {
 fn received(ex: &Exchange, r: &Redactor, keep: bool) -> Received {
     Received {
         status: ex.status,
-        headers: if keep { ex.header_pairs().into_iter().map(|(k, v)| { let v = r.header(&k, &v); (k, v) }).collect() } else { Vec::new() },
+        headers: if keep {
+            ex.header_pairs()
+                .into_iter()
+                .map(|(k, v)| {
+                    let v = r.header(&k, &v);
+                    (k, v)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
         body: keep.then(|| r.mask(ex.text())),
         size: ex.body.len(),
     }

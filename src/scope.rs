@@ -81,7 +81,12 @@ impl<'a> Resolver<'a> {
 
     /// One template: by substitution when it only names variables of simple types (no
     /// minijinja on the hot path), else through minijinja with exactly the variables it reads.
-    fn leaf(&self, src: &Source, native: bool, stack: &mut Vec<String>) -> Result<Value, RenderError> {
+    fn leaf(
+        &self,
+        src: &Source,
+        native: bool,
+        stack: &mut Vec<String>,
+    ) -> Result<Value, RenderError> {
         if let Some(parts) = &src.fast {
             let mut lookup = |n: &str| self.resolve(n, stack).ok().flatten();
             if let Some(v) = template::render_fast(parts, native, &mut lookup) {

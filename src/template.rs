@@ -180,9 +180,21 @@ impl Templates {
                 (true, Some((expr, offset))) => (expr.to_string(), offset),
                 _ => (text.to_string(), 0),
             };
-            let src = Arc::new(Source { id: String::new(), text: body, offset, loc: loc.clone(), style, vars, fast: Some(parts) });
+            let src = Arc::new(Source {
+                id: String::new(),
+                text: body,
+                offset,
+                loc: loc.clone(),
+                style,
+                vars,
+                fast: Some(parts),
+            });
             let native_var = native && lone_expression(text).is_some();
-            return Ok(if native_var { Tpl::Native(src) } else { Tpl::Str(src) });
+            return Ok(if native_var {
+                Tpl::Native(src)
+            } else {
+                Tpl::Str(src)
+            });
         }
         self.counter += 1;
         let id = format!(
@@ -249,7 +261,11 @@ impl Templates {
             Tpl::Lit(v) => Ok(v.clone()),
             Tpl::Str(src) => self.render_leaf(src, false, ctx),
             Tpl::Native(src) => self.render_leaf(src, true, ctx),
-            Tpl::Arr(items) => items.iter().map(|i| self.render(i, ctx)).collect::<Result<Vec<_>, _>>().map(Value::Array),
+            Tpl::Arr(items) => items
+                .iter()
+                .map(|i| self.render(i, ctx))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Value::Array),
             Tpl::Obj(entries) => {
                 let mut map = serde_json::Map::with_capacity(entries.len());
                 for (k, v) in entries {
@@ -261,12 +277,23 @@ impl Templates {
     }
 
     /// Renders one template string or expression with minijinja.
-    pub fn render_leaf(&self, src: &Source, native: bool, ctx: &MjValue) -> Result<Value, RenderError> {
+    pub fn render_leaf(
+        &self,
+        src: &Source,
+        native: bool,
+        ctx: &MjValue,
+    ) -> Result<Value, RenderError> {
         if native {
-            let expr = self.env.compile_expression(&src.text).map_err(|e| self.render_error(&e, src))?;
+            let expr = self
+                .env
+                .compile_expression(&src.text)
+                .map_err(|e| self.render_error(&e, src))?;
             let v = expr.eval(ctx).map_err(|e| self.render_error(&e, src))?;
             if v.is_undefined() {
-                return Err(self.render_error(&minijinja::Error::new(ErrorKind::UndefinedError, "undefined value"), src));
+                return Err(self.render_error(
+                    &minijinja::Error::new(ErrorKind::UndefinedError, "undefined value"),
+                    src,
+                ));
             }
             return Ok(to_json(&v));
         }
@@ -329,7 +356,10 @@ fn fast_parts(text: &str, native: bool) -> Option<Vec<Part>> {
         let after = &rest[start + 2..];
         let end = after.find("}}")?;
         let name = after[..end].trim();
-        let ident = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        let ident = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
             && !GLOBALS.contains(&name);
         if !ident {
@@ -350,7 +380,11 @@ fn fast_parts(text: &str, native: bool) -> Option<Vec<Part>> {
 
 /// Renders a fast-path template: `None` when a variable is missing or has a value whose text
 /// form only minijinja knows (lists, maps), so the caller takes the slow path.
-pub fn render_fast(parts: &[Part], native: bool, lookup: &mut dyn FnMut(&str) -> Option<Value>) -> Option<Value> {
+pub fn render_fast(
+    parts: &[Part],
+    native: bool,
+    lookup: &mut dyn FnMut(&str) -> Option<Value>,
+) -> Option<Value> {
     if native && let [Part::Var(name)] = parts {
         return lookup(name);
     }
@@ -593,10 +627,19 @@ mod tests {
         let parts = fast_parts("a/{{ v }}?x={{v}}", false).unwrap();
         for v in values {
             let fast = render_fast(&parts, false, &mut |_| Some(v.clone())).unwrap();
-            let slow = t.env.render_str("a/{{ v }}?x={{v}}", context([("v".to_string(), v.clone())].into())).unwrap();
+            let slow = t
+                .env
+                .render_str(
+                    "a/{{ v }}?x={{v}}",
+                    context([("v".to_string(), v.clone())].into()),
+                )
+                .unwrap();
             assert_eq!(fast, Value::String(slow), "for {v}");
         }
-        assert!(render_fast(&parts, false, &mut |_| Some(serde_json::json!([1]))).is_none(), "lists take the slow path");
+        assert!(
+            render_fast(&parts, false, &mut |_| Some(serde_json::json!([1]))).is_none(),
+            "lists take the slow path"
+        );
         assert!(fast_parts("{{ a | upper }}", false).is_none());
         assert!(fast_parts("{{ a.b }}", false).is_none());
         assert!(fast_parts("{{- a }}", false).is_none());

@@ -113,7 +113,11 @@ impl Parser<'_> {
         let trimmed = text.trim();
         if let Some(query) = self.paths.get(trimmed) {
             let singular = is_singular(query);
-            return Ok(JsonPath { text: trimmed.to_string(), query: query.clone(), singular });
+            return Ok(JsonPath {
+                text: trimmed.to_string(),
+                query: query.clone(),
+                singular,
+            });
         }
         let bad = |msg: String| {
             let d = Diagnostic::new(
@@ -140,7 +144,11 @@ impl Parser<'_> {
         })?;
         let query = Arc::new(query);
         self.paths.insert(trimmed.to_string(), query.clone());
-        Ok(JsonPath { text: trimmed.to_string(), singular: is_singular(&query), query })
+        Ok(JsonPath {
+            text: trimmed.to_string(),
+            singular: is_singular(&query),
+            query,
+        })
     }
 
     fn regex(&self, node: &Node) -> Result<Regex, Diagnostic> {
@@ -169,7 +177,11 @@ impl Parser<'_> {
         if let Some(n) = f.get("headers") {
             for (name, span, v) in entries(&file, n, "`expect.headers`")? {
                 let matcher = self.matcher(v, Unit::Plain)?;
-                out.push(assertion_at(loc(&file, *span), Target::Header(name.clone()), matcher));
+                out.push(assertion_at(
+                    loc(&file, *span),
+                    Target::Header(name.clone()),
+                    matcher,
+                ));
             }
         }
         if let Some(n) = f.get("json") {
@@ -337,17 +349,30 @@ impl Parser<'_> {
     }
 }
 
-fn assertion(file: &Arc<crate::source::SourceFile>, n: &Node, target: Target, matcher: Matcher) -> Assertion {
+fn assertion(
+    file: &Arc<crate::source::SourceFile>,
+    n: &Node,
+    target: Target,
+    matcher: Matcher,
+) -> Assertion {
     assertion_at(loc(file, n.span), target, matcher)
 }
 
 fn assertion_at(at: Loc, target: Target, matcher: Matcher) -> Assertion {
-    Assertion { location: at.describe().into(), label: target.describe().into(), loc: at, target, matcher }
+    Assertion {
+        location: at.describe().into(),
+        label: target.describe().into(),
+        loc: at,
+        target,
+        matcher,
+    }
 }
 
 /// Names and indexes only: the path names one value.
 fn is_singular(q: &jsonpath_rust::parser::model::JpQuery) -> bool {
-    q.segments.iter().all(|s| matches!(s, Segment::Selector(Selector::Name(_) | Selector::Index(_))))
+    q.segments
+        .iter()
+        .all(|s| matches!(s, Segment::Selector(Selector::Name(_) | Selector::Index(_))))
 }
 
 fn is_class(s: &str) -> bool {

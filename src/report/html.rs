@@ -180,7 +180,7 @@ fn row(out: &mut String, r: &RequestResult) {
                 "<li class=\"{}\">{} {} {}</li>",
                 if a.passed { "ok" } else { "ko" },
                 esc(&a.target),
-                esc(&a.op),
+                esc(a.op),
                 esc(&a.expected.to_string())
             );
         }
@@ -194,7 +194,7 @@ fn failure(out: &mut String, a: &AssertionResult) {
         out,
         "<div class=\"problem\"><b>{} {}</b>: {} <small>at {}</small>",
         esc(&a.target),
-        esc(&a.op),
+        esc(a.op),
         esc(a.message.as_deref().unwrap_or("failed")),
         esc(&a.location)
     );
