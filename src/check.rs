@@ -11,9 +11,6 @@ use crate::model::{Auth, Body, CaptureSource, Collection, Matcher, Op, Request};
 use crate::source::{Diagnostic, Span};
 use crate::template::{self, Source, Tpl};
 
-/// Names the runner provides besides user variables.
-pub const PROVIDED: &[&str] = &[];
-
 /// Every template source in a request, with whether `response` is in scope for it.
 pub fn request_sources(r: &Request) -> Vec<(&Arc<Source>, bool)> {
     fn add<'a>(t: &'a Tpl, out: &mut Vec<&'a Arc<Source>>) {
@@ -90,7 +87,6 @@ pub fn undefined_variables(c: &Collection, outside: &HashSet<String>) -> Vec<Dia
                 || r.vars.contains_key(name)
                 || captured.contains(name)
                 || (response && name == "response")
-                || PROVIDED.contains(&name)
         };
         for (src, response) in request_sources(r) {
             for name in &src.vars {

@@ -520,32 +520,29 @@ fn undeclared(names: std::collections::HashSet<String>) -> Vec<String> {
 }
 
 /// Maps a minijinja error position inside a template back to the YAML file.
+/// Maps a minijinja error position inside a template back to the YAML file. `offset` is where
+/// the template text starts inside the YAML string (the expression of a lone `{{ … }}`).
 fn error_span(e: &minijinja::Error, at: Span, style: Style, text: &str, offset: usize) -> Span {
     let Some(range) = e.range() else {
         return at;
     };
-    let start = (range.start + offset).min(text.len() + offset);
-    let full_len = text.len() + offset;
-    let _ = full_len;
-    let before_all = &text[..range.start.min(text.len())];
+    let before = &text[..range.start.min(text.len())];
     let width = text
         .get(range.start..range.end.min(text.len()))
         .map_or(1, |s| s.chars().count().max(1));
-    let _ = start;
-    let lines_before = before_all.matches('\n').count();
+    let lines_before = before.matches('\n').count();
     match style {
         Style::Block => Span::new(at.line + 1 + lines_before, 1, width),
         _ if lines_before > 0 => Span::new(at.line + lines_before, 1, width),
         _ => {
             let quote = usize::from(style == Style::Quoted);
-            let cols = before_all.chars().count() + offset_chars(offset);
-            Span::new(at.line, at.col + quote + cols, width)
+            Span::new(
+                at.line,
+                at.col + quote + offset + before.chars().count(),
+                width,
+            )
         }
     }
-}
-
-fn offset_chars(offset: usize) -> usize {
-    offset
 }
 
 #[cfg(test)]

@@ -64,7 +64,7 @@ impl Parser<'_> {
         if let Some(path) = node.as_str() {
             return Ok(CaptureSource::Json(self.json_path(path, node)?));
         }
-        let fields = Fields::new(&file, node, CAPTURE_KEYS, "a capture")?;
+        Fields::new(&file, node, CAPTURE_KEYS, "a capture")?;
         let Kind::Map(e) = &node.kind else {
             unreachable!("Fields checked a mapping")
         };
@@ -73,7 +73,6 @@ impl Parser<'_> {
                 .with_help("use one of `json: $.path`, `header: Name`, `regex: …`, `body: true`, `status: true`, `expr: …`"));
         }
         let (key, _, v) = &e[0];
-        let _ = fields;
         Ok(match key.as_str() {
             "json" => CaptureSource::Json(self.json_path(&scalar_text(&file, v, "`json`")?, v)?),
             "header" => CaptureSource::Header(scalar_text(&file, v, "`header`")?),

@@ -262,7 +262,7 @@ impl Exporter {
         if let Some(Kind::Seq(list)) = items.map(|n| &n.kind) {
             for item in list {
                 if let Some(inc) = text(get(item, "include")) {
-                    out.push(self.include(item, &inc, inherited_headers));
+                    out.push(self.include(item, &inc));
                 } else if get(item, "items").is_some() {
                     out.push(self.folder(item, inherited_headers));
                 } else {
@@ -273,7 +273,7 @@ impl Exporter {
         Value::Array(out)
     }
 
-    fn include(&mut self, item: &Node, target: &str, inherited: &[(String, String)]) -> Value {
+    fn include(&mut self, item: &Node, target: &str) -> Value {
         let path = self.file.dir().join(target);
         let Ok(src) = std::fs::read_to_string(&path) else {
             self.warnings
@@ -291,7 +291,6 @@ impl Exporter {
                 if let Some(a) = c.get("auth") {
                     folder["auth"] = a.clone();
                 }
-                let _ = inherited;
                 folder
             }
             Err(e) => {
