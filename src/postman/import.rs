@@ -184,21 +184,7 @@ impl Importer {
             if name.starts_with('$') {
                 continue;
             }
-            let clean: String = name
-                .chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() || c == '_' {
-                        c
-                    } else {
-                        '_'
-                    }
-                })
-                .collect();
-            let clean = if clean.starts_with(|c: char| c.is_ascii_digit()) || clean.is_empty() {
-                format!("_{clean}")
-            } else {
-                clean
-            };
+            let clean = template_name(name);
             if clean != name && !self.renames.contains_key(name) {
                 self.report.warnings.push(format!("variable `{name}` renamed to `{clean}` (template names use letters, digits and _)"));
                 self.renames.insert(name.to_string(), clean);
@@ -764,6 +750,26 @@ impl Importer {
     }
 }
 
+/// A Postman variable name as a template name: other characters become `_`, and a leading
+/// digit gets a `_` in front (`Auth-Token` → `Auth_Token`).
+fn template_name(name: &str) -> String {
+    let clean: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if clean.is_empty() || clean.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("_{clean}")
+    } else {
+        clean
+    }
+}
+
 fn is_code(l: &str) -> bool {
     let t = l.trim();
     !(t.is_empty() || t.starts_with("//") || matches!(t, "}" | "})" | "});" | "{"))
@@ -974,16 +980,7 @@ pub fn environment(doc: &Value, source: &str) -> Result<(String, Report), String
         let Some(key) = v["key"].as_str() else {
             continue;
         };
-        let clean: String = key
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '_' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
+        let clean = template_name(key);
         if clean != key {
             report
                 .warnings
