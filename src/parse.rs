@@ -144,6 +144,19 @@ fn document(file: &Arc<SourceFile>) -> Result<Node, Diagnostic> {
     })
 }
 
+/// A URL without templates can be checked at load time.
+fn check_literal_url(file: &Arc<SourceFile>, node: &Node, text: &str) -> Result<(), Diagnostic> {
+    let bad = |why: String| {
+        Diagnostic::new(file, node.span, format!("invalid URL {text:?}"), why)
+            .with_help("use an absolute http:// or https:// URL, e.g. https://api.example.com/path, or a template such as \"{{ base_url }}/path\"")
+    };
+    let url = reqwest::Url::parse(text.trim()).map_err(|e| bad(e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(bad(format!("unsupported scheme `{}`", url.scheme())));
+    }
+    Ok(())
+}
+
 fn canonical(path: &Path) -> PathBuf {
     path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
 }
@@ -465,6 +478,9 @@ impl Parser<'_> {
             url_node.style,
             false,
         )?;
+        if let Tpl::Lit(Value::String(literal)) = &url {
+            check_literal_url(&file, url_node, literal)?;
+        }
         let method = match f.get("method") {
             Some(m) => self.method(m)?,
             None => "GET".to_string(),

@@ -117,7 +117,10 @@ impl Diagnostic {
         let gutter = line_no.to_string().len();
         let pad = " ".repeat(gutter);
         let _ = writeln!(out, "{pad}--> {}:{line_no}:{col}", self.file.name());
-        if let Some(text) = self.file.line(line_no) {
+        if let Some(full) = self.file.line(line_no) {
+            // Very long lines (minified or generated YAML) are shown as a window around the column.
+            let (text, col) = window(full, col);
+            let text = text.as_str();
             let line_len = text.chars().count();
             let col = col.max(1);
             let width = self
@@ -139,6 +142,26 @@ impl Diagnostic {
         }
         out
     }
+}
+
+/// At most 120 characters of `line` around `col`, with `…` where it was cut; the new column.
+fn window(line: &str, col: usize) -> (String, usize) {
+    const WIDTH: usize = 120;
+    let len = line.chars().count();
+    if len <= WIDTH {
+        return (line.to_string(), col);
+    }
+    let start = col.saturating_sub(WIDTH / 2).min(len.saturating_sub(WIDTH));
+    let mut text: String = line.chars().skip(start).take(WIDTH).collect();
+    let mut new_col = col - start;
+    if start > 0 {
+        text.insert(0, '…');
+        new_col += 1;
+    }
+    if start + WIDTH < len {
+        text.push('…');
+    }
+    (text, new_col.max(1))
 }
 
 /// The nearest candidate to `word` by edit distance, if it is close enough to be a likely typo.

@@ -606,6 +606,18 @@ impl Importer {
             }
             self.set_var(&name, value);
         }
+        // Postman sends scheme-less URLs (`localhost:4041/x`) over http.
+        let base = if !base.contains("://")
+            && !base.trim_start().starts_with("{{")
+            && !base.trim().is_empty()
+        {
+            self.report.warnings.push(format!(
+                "`{base}` has no scheme; http:// was added, as Postman does"
+            ));
+            format!("http://{base}")
+        } else {
+            base
+        };
         (self.template(&base), query)
     }
 

@@ -122,3 +122,25 @@ fn non_json_and_invalid_utf8_responses() {
     let out = output(runner(&dir).args(["run", "c.yaml"]));
     insta::assert_snapshot!(out.all());
 }
+
+#[test]
+fn literal_urls_are_checked_before_sending() {
+    insta::assert_snapshot!(check(
+        "ftpurl",
+        "name: x\nitems:\n  - name: a\n    url: ftp://example.com/file\n"
+    ));
+}
+
+#[test]
+fn very_long_lines_are_shown_as_a_window() {
+    let out = check(
+        "longline",
+        &format!(
+            "name: x\nitems:\n  - name: a\n    url: http://x\n    json: {}{}\n",
+            "[".repeat(5000),
+            "]".repeat(5000)
+        ),
+    );
+    assert!(out.contains("recursion limit"), "{out}");
+    assert!(out.lines().all(|l| l.chars().count() < 200), "{out}");
+}
