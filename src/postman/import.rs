@@ -532,6 +532,36 @@ impl Importer {
     }
 
     /// The URL without its query, and the enabled query parameters.
+    /// Enabled query parameters: from the `query` list, else from the raw URL's query string.
+    fn query(
+        &mut self,
+        list: Option<Vec<Value>>,
+        raw_query: Option<&str>,
+    ) -> Vec<(String, String)> {
+        let mut query = Vec::new();
+        match list {
+            Some(list) => {
+                for q in list {
+                    if q["disabled"].as_bool() == Some(true) {
+                        continue;
+                    }
+                    if let Some(k) = q["key"].as_str() {
+                        let v = self.template(q["value"].as_str().unwrap_or(""));
+                        query.push((self.template(k), v));
+                    }
+                }
+            }
+            None => {
+                for pair in raw_query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+                    let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                    let v = self.template(v);
+                    query.push((self.template(k), v));
+                }
+            }
+        }
+        query
+    }
+
     fn url(&mut self, u: &Value) -> (String, Vec<(String, String)>) {
         let (raw, query_list) = match u {
             Value::String(s) => (s.clone(), None),
@@ -549,32 +579,7 @@ impl Importer {
             Some((b, q)) => (b.to_string(), Some(q.to_string())),
             None => (raw.clone(), None),
         };
-        let mut query = Vec::new();
-        match query_list {
-            Some(list) => {
-                for q in list {
-                    if q["disabled"].as_bool() == Some(true) {
-                        continue;
-                    }
-                    if let Some(k) = q["key"].as_str() {
-                        let v = self.template(q["value"].as_str().unwrap_or(""));
-                        query.push((self.template(k), v));
-                    }
-                }
-            }
-            None => {
-                for pair in raw_query
-                    .as_deref()
-                    .unwrap_or("")
-                    .split('&')
-                    .filter(|p| !p.is_empty())
-                {
-                    let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-                    let v = self.template(v);
-                    query.push((self.template(k), v));
-                }
-            }
-        }
+        let query = self.query(query_list, raw_query.as_deref());
         // Path variables `:id` become template variables with their example values.
         let vars: HashMap<String, Value> = u["variable"]
             .as_array()
