@@ -581,3 +581,37 @@ fn the_collections_validate_and_need_the_token_from_the_environment_for_the_real
         out.all()
     );
 }
+
+#[test]
+fn the_collections_stay_green_under_the_rate_limit() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = output(runner(root).args([
+        "run",
+        "collections/quotation.yaml",
+        "--mock",
+        "--rate-limit",
+        "6",
+        "--rate-window",
+        "1s",
+    ]));
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(
+        out.stdout.contains("(retried 1× after 429)"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn environments_mock_yaml_points_at_a_separately_started_simulator() {
+    let m = Mock::start(&[]);
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = output(runner(root).env("WEBCRM_MOCK_URL", &m.url).args([
+        "run",
+        "collections/persons.yaml",
+        "-e",
+        "environments/mock.yaml",
+    ]));
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(out.stdout.contains("15 passed"), "{}", out.stdout);
+}
