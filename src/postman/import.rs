@@ -451,7 +451,14 @@ impl Importer {
         if method != "GET" {
             m.put("method", Y::s(method));
         }
-        let (url, mut query) = self.url(&req["url"]);
+        let (mut url, mut query) = self.url(&req["url"]);
+        if url.trim().is_empty() {
+            // A draft without a URL: keep it runnable-to-fail, and say so.
+            self.report.warnings.push(format!(
+                "{path}: the request has no URL; set `url_not_set` or edit the request"
+            ));
+            url = self.template("{{url_not_set}}");
+        }
         m.put("url", Y::s(url));
         let LevelAuth {
             auth,
@@ -470,6 +477,13 @@ impl Importer {
                 continue;
             }
             if let (Some(k), Some(v)) = (h["key"].as_str(), h["value"].as_str().or(Some(""))) {
+                let k = k.trim();
+                if reqwest::header::HeaderName::from_bytes(k.as_bytes()).is_err() {
+                    self.report.warnings.push(format!(
+                        "{path}: header `{k}` is not a valid header name; left out"
+                    ));
+                    continue;
+                }
                 let v = self.template(v);
                 headers.retain(|(n, _)| !n.eq_ignore_ascii_case(k));
                 headers.push((k.to_string(), v));
