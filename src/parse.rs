@@ -70,7 +70,7 @@ pub fn load_collection(path: &Path, templates: &mut Templates) -> Result<Collect
         includes: vec![canonical(path)],
         paths: Default::default(),
     };
-    p.collection(&node).map_err(Error::from)
+    p.collection(node).map_err(Error::from)
 }
 
 /// Parses collection text (for tests and tools).
@@ -86,7 +86,7 @@ pub fn parse_collection(
         includes: vec![path],
         paths: Default::default(),
     };
-    p.collection(&node).map_err(Error::from)
+    p.collection(node).map_err(Error::from)
 }
 
 /// Reads and parses an environment file.
@@ -157,6 +157,15 @@ fn check_literal_url(file: &Arc<SourceFile>, node: &Node, text: &str) -> Result<
     Ok(())
 }
 
+/// Removes and returns a key's value from a mapping node.
+fn take(node: &mut Node, key: &str) -> Option<Node> {
+    let Kind::Map(entries) = &mut node.kind else {
+        return None;
+    };
+    let i = entries.iter().position(|(k, _, _)| k == key)?;
+    Some(entries.remove(i).2)
+}
+
 fn canonical(path: &Path) -> PathBuf {
     path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
 }
@@ -181,9 +190,12 @@ struct Parser<'t> {
 }
 
 impl Parser<'_> {
-    fn collection(&mut self, node: &Node) -> Result<Collection, Diagnostic> {
+    fn collection(&mut self, mut node: Node) -> Result<Collection, Diagnostic> {
         let file = self.file.clone();
-        let f = Fields::new(&file, node, COLLECTION_KEYS, "a collection")?;
+        // The items are converted one by one and their YAML dropped as we go, so the tree and
+        // the model are not both whole in memory.
+        let items = take(&mut node, "items");
+        let f = Fields::new(&file, &node, COLLECTION_KEYS, "a collection")?;
         let name = f.req_str(&file, "name", "the collection")?;
         let description = f.opt_str(&file, "description")?;
         let mut secrets = match f.get("secrets") {
@@ -201,7 +213,7 @@ impl Parser<'_> {
         let mut inherited = self.scope(&f, &base)?;
         inherited.vars = self.overlay(&f, &base.vars)?;
         let variables = inherited.vars.clone();
-        let items = f.get("items").ok_or_else(|| {
+        let items = items.ok_or_else(|| {
             Diagnostic::new(
                 &file,
                 node.span,
@@ -332,32 +344,33 @@ impl Parser<'_> {
 
     fn items(
         &mut self,
-        node: &Node,
+        node: Node,
         inherited: &Inherited,
         out: &mut Vec<Arc<Request>>,
         secrets: &mut Vec<String>,
     ) -> Result<(), Diagnostic> {
         let file = self.file.clone();
-        let Kind::Seq(items) = &node.kind else {
+        let Kind::Seq(items) = node.kind else {
             return Err(wrong_type(
                 &file,
-                node,
+                &node,
                 "`items` must be a list of requests and folders",
             ));
         };
-        for item in items {
+        for mut item in items {
             let Kind::Map(e) = &item.kind else {
                 return Err(wrong_type(
                     &file,
-                    item,
+                    &item,
                     "each item must be a mapping (a request, a folder or an include)",
                 ));
             };
             let has = |k: &str| e.iter().any(|(key, _, _)| key == k);
             if has("include") {
-                self.include(item, inherited, out, secrets)?;
+                self.include(&item, inherited, out, secrets)?;
             } else if has("items") {
-                let f = Fields::new(&file, item, FOLDER_KEYS, "a folder")?;
+                let children = take(&mut item, "items").unwrap_or_else(|| item.clone());
+                let f = Fields::new(&file, &item, FOLDER_KEYS, "a folder")?;
                 let name = f.req_str(&file, "name", "the folder")?;
                 let mut scope = self.scope(&f, inherited)?;
                 scope.vars = self.overlay(&f, &inherited.vars)?;
@@ -369,9 +382,9 @@ impl Parser<'_> {
                     let w = self.when(w)?;
                     scope.when.push(w);
                 }
-                self.items(f.get("items").unwrap_or(item), &scope, out, secrets)?;
+                self.items(children, &scope, out, secrets)?;
             } else {
-                out.push(Arc::new(self.request(item, inherited)?));
+                out.push(Arc::new(self.request(&item, inherited)?));
             }
         }
         Ok(())
@@ -417,7 +430,7 @@ impl Parser<'_> {
             }
             scope.vars = self.overlay(&f, &scope.vars)?;
             self.file = inc_file.clone();
-            self.items(&items, &scope, out, secrets)
+            self.items(items, &scope, out, secrets)
         });
         self.includes.pop();
         self.file = saved;

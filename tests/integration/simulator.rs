@@ -595,11 +595,7 @@ fn the_collections_stay_green_under_the_rate_limit() {
         "3s",
     ]));
     assert_eq!(out.code, 0, "{}", out.all());
-    assert!(
-        out.stdout.contains("× after 429)"),
-        "{}",
-        out.stdout
-    );
+    assert!(out.stdout.contains("× after 429)"), "{}", out.stdout);
 }
 
 #[test]
