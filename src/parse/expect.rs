@@ -56,6 +56,7 @@ impl Parser<'_> {
                 source,
             });
         }
+        out.shrink_to_fit();
         Ok(out)
     }
 
@@ -203,6 +204,7 @@ impl Parser<'_> {
             let matcher = self.matcher(n, Unit::Millis)?;
             out.push(assertion(&file, n, Target::Duration, matcher));
         }
+        out.shrink_to_fit();
         Ok(out)
     }
 
@@ -287,6 +289,7 @@ impl Parser<'_> {
             }
             ops.push((self.op(key, v, unit)?, loc(&file, *span)));
         }
+        ops.shrink_to_fit();
         Ok(Matcher { ops })
     }
 
