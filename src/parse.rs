@@ -502,10 +502,15 @@ impl Parser<'_> {
         if let Some(t) = f.get("tags") {
             tags.extend(string_list(&file, t, "a tag")?);
         }
-        let scope = self.scope(
-            &Fields::new(&file, node, REQUEST_KEYS, "a request")?,
-            inherited,
-        )?;
+        // Only what the request overrides is built anew; the rest is shared with its folder.
+        let headers = match f.get("headers") {
+            Some(n) => self.headers(n, &inherited.headers)?,
+            None => inherited.headers.clone(),
+        };
+        let auth = match f.get("auth") {
+            Some(n) => self.auth(n)?,
+            None => inherited.auth.clone(),
+        };
         Ok(Request {
             loc: loc(&file, node.span),
             description: f.opt_str(&file, "description")?,
@@ -515,8 +520,8 @@ impl Parser<'_> {
                 Some(q) => self.pairs(q, "`query`", true)?,
                 None => vec![],
             },
-            headers: scope.headers,
-            auth: scope.auth,
+            headers,
+            auth,
             body: self.body(&f)?,
             when: {
                 let mut all = inherited.when.clone();
