@@ -53,3 +53,16 @@ base_url=$(grep -o 'http://[0-9.:]*' "$out/mock.log" | head -1)
   --env-var "base_url=$base_url" --env-var "app_token=00000000-0000-4000-8000-000000000001" \
   --reporters cli --color off > "$out/newman.log" || { cat "$out/newman.log"; echo "newman failed on the exported collection"; exit 1; }
 echo "ok: newman ran the exported collection: $(grep -E '│ +assertions' "$out/newman.log" | tr -s ' ')"
+
+# The live progress line on a real terminal (tmux): shown while a request is in flight, gone after.
+tmux kill-session -t runner-progress 2>/dev/null || true
+tmux new-session -d -s runner-progress -x 120 -y 20 "$runner run tests/consumers/slow.yaml --mock; sleep 30"
+sleep 1
+during=$(tmux capture-pane -p -t runner-progress)
+sleep 3.5
+after=$(tmux capture-pane -p -t runner-progress)
+tmux kill-session -t runner-progress
+echo "$during" | grep -q '^\[1/2\] first, after a pause' || { echo "no progress line while running:"; echo "$during"; exit 1; }
+echo "$after" | grep -q '2 passed' || { echo "the run did not finish:"; echo "$after"; exit 1; }
+if echo "$after" | grep -q '^\['; then echo "the progress line was left behind:"; echo "$after"; exit 1; fi
+echo "ok: the progress line shows on a terminal and disappears"
