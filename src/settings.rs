@@ -54,12 +54,7 @@ pub fn cli_vars(pairs: &[String]) -> Result<IndexMap<String, Value>, Error> {
             .split_once('=')
             .ok_or_else(|| Error::Usage(format!("--var {p:?}: expected KEY=VALUE")))?;
         let k = k.trim();
-        let valid = k
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if !valid {
+        if !crate::template::is_identifier(k) {
             return Err(Error::Usage(format!(
                 "--var {p:?}: `{k}` is not a valid variable name (letters, digits, _)"
             )));

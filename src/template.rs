@@ -356,12 +356,7 @@ fn fast_parts(text: &str, native: bool) -> Option<Vec<Part>> {
         let after = &rest[start + 2..];
         let end = after.find("}}")?;
         let name = after[..end].trim();
-        let ident = name
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-            && !GLOBALS.contains(&name);
+        let ident = is_identifier(name) && !GLOBALS.contains(&name);
         if !ident {
             return None;
         }
@@ -416,6 +411,14 @@ pub fn render_fast(
         }
     }
     Some(Value::String(out))
+}
+
+/// A name templates can read as a variable: letters, digits and `_`, not starting with a digit.
+pub fn is_identifier(name: &str) -> bool {
+    name.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// Text form of a value: strings bare, everything else as compact JSON.

@@ -155,12 +155,7 @@ pub fn loc(file: &Arc<SourceFile>, span: Span) -> Loc {
 
 /// A variable or capture name: usable in templates.
 pub fn check_name(file: &Arc<SourceFile>, span: Span, name: &str) -> Result<(), Diagnostic> {
-    let mut chars = name.chars();
-    let ok = chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if ok {
+    if crate::template::is_identifier(name) {
         Ok(())
     } else {
         Err(Diagnostic::new(

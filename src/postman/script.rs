@@ -378,12 +378,7 @@ pub fn json_path(expr: &str, aliases: &HashMap<String, String>) -> Option<String
 
 /// `$.a` + `b` → `$.a.b` (or `$.a['b c']`).
 fn child(path: &str, name: &str) -> String {
-    let simple = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if simple {
+    if crate::template::is_identifier(name) {
         format!("{path}.{name}")
     } else {
         format!("{path}['{}']", name.replace('\'', "\\'"))
