@@ -482,3 +482,19 @@ fn redirects_are_not_followed() {
     assert_eq!(out.code, 0, "{}", out.all());
     assert_eq!(s.hits("/json"), 0);
 }
+
+#[test]
+fn exit_code_3_on_a_tls_failure() {
+    // TLS spoken to a plain-HTTP port: the handshake fails.
+    let s = TestServer::start();
+    let https = s.url.replace("http://", "https://");
+    let dir = temp_dir("tls");
+    write(
+        &dir,
+        "c.yaml",
+        &format!("name: t\nitems:\n  - name: tls\n    url: {https}/json\n"),
+    );
+    let out = output(runner(&dir).args(["run", "c.yaml"]));
+    assert_eq!(out.code, 3, "{}", out.all());
+    assert!(out.stdout.contains("! tls  GET /json"), "{}", out.stdout);
+}
