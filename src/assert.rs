@@ -150,7 +150,13 @@ fn apply(
         Op::Equals(t) => {
             let e = render(t)?;
             let ok = actual.is_some_and(|a| loose_eq(a, &e));
-            let msg = format!("expected {}, got {got}", cx.show(&e));
+            let mut msg = format!("expected {}, got {got}", cx.show(&e));
+            if let (Some(Value::String(a)), Value::String(x)) = (actual, &e)
+                && a != x
+                && a.trim_end() == x.trim_end()
+            {
+                msg.push_str(" (they differ only in trailing whitespace; a YAML `|-` block drops the final newline)");
+            }
             (e, verdict(ok, msg))
         }
         Op::NotEquals(t) => {

@@ -123,12 +123,16 @@ fn read(path: &Path) -> Result<Arc<SourceFile>, Error> {
         path: path.to_path_buf(),
         source: e,
     })?;
-    let text = String::from_utf8(bytes).map_err(|_| {
+    let mut text = String::from_utf8(bytes).map_err(|_| {
         Error::Usage(format!(
             "{}: the file is not valid UTF-8 text",
             path.display()
         ))
     })?;
+    // Editors on Windows may start files with a byte-order mark; it is not part of the YAML.
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
     Ok(SourceFile::new(path, text))
 }
 
@@ -416,7 +420,10 @@ impl Parser<'_> {
             )
             .with_help("include paths are relative to the including file")
         })?;
-        let inc_file = SourceFile::new(path, text);
+        let inc_file = SourceFile::new(
+            path,
+            text.strip_prefix('\u{feff}').unwrap_or(&text).to_string(),
+        );
         let node = document(&inc_file)?;
         let saved = std::mem::replace(&mut self.file, inc_file.clone());
         self.includes.push(canon);

@@ -144,3 +144,37 @@ fn very_long_lines_are_shown_as_a_window() {
     assert!(out.contains("recursion limit"), "{out}");
     assert!(out.lines().all(|l| l.chars().count() < 200), "{out}");
 }
+
+#[test]
+fn a_byte_order_mark_is_not_part_of_the_yaml() {
+    let dir = temp_dir("bom");
+    std::fs::write(
+        dir.join("c.yaml"),
+        "\u{feff}name: bom\nitems:\n  - include: inc.yaml\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("inc.yaml"), "\u{feff}name: inc\nitems: []\n").unwrap();
+    let out = output(runner(&dir).args(["validate", "c.yaml"]));
+    assert_eq!(out.code, 0, "{}", out.all());
+}
+
+#[test]
+fn a_trailing_newline_difference_is_pointed_out() {
+    let s = TestServer::start();
+    let dir = temp_dir("trailing");
+    write(
+        &dir,
+        "c.yaml",
+        &format!(
+            "name: t\nitems:\n  - name: t\n    url: {}/text\n    expect:\n      body: |\n        <html>hello</html>\n",
+            s.url
+        ),
+    );
+    let out = output(runner(&dir).args(["run", "c.yaml"]));
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout.contains("differ only in trailing whitespace"),
+        "{}",
+        out.stdout
+    );
+}
