@@ -43,34 +43,7 @@ pub fn route(sim: &Sim, req: &Req<'_>) -> Res {
     let m = req.method;
     match req.segs {
         ["queries"] if m == Method::GET => queries(&db, req),
-        ["quotationlines", "linkedsetup"] if m == Method::GET => {
-            Ok(json_ok(linked_setup(sim.cfg.linked_data)))
-        }
-        ["quotationlines", "linkeddata"] => match *m {
-            Method::GET => Ok(json_ok(Value::Array(store::list(
-                &db,
-                &LINKED_DATA,
-                Paging {
-                    page: 1,
-                    size: i64::MAX / 2,
-                },
-                None,
-            )?))),
-            Method::POST => create_linked(&db, req),
-            Method::DELETE => {
-                db.execute("DELETE FROM LinkedData", [])
-                    .map_err(ApiError::db)?;
-                Ok(empty())
-            }
-            _ => not_allowed(req),
-        },
-        ["quotationlines", "linkeddata", id] => one_linked(&db, req, parse_id(id)?),
-        ["quotationlines"] => match *m {
-            Method::GET => list(&db, &QUOTATION_LINE, req, None),
-            Method::POST => create_line(sim, &db, req),
-            _ => not_allowed(req),
-        },
-        ["quotationlines", id] => one_line(sim, &db, req, parse_id(id)?),
+        ["quotationlines", ..] => quotation_routes(sim, &db, req),
         [
             parent @ ("opportunities" | "deliveries"),
             id,
@@ -95,6 +68,30 @@ pub fn route(sim: &Sim, req: &Req<'_>) -> Res {
                 Some(("QuotationLineOpportunityId", id)),
             )
         }
+        [
+            name @ ("persons" | "opportunities" | "deliveries"),
+            "byorganisation",
+            id,
+        ] if m == Method::GET => {
+            let e = entity(name).unwrap_or(&PERSON);
+            let column = format!("{}OrganisationId", e.prefix);
+            list(&db, e, req, Some((&column, parse_id(id)?)))
+        }
+        [
+            "organisations",
+            id,
+            child @ ("persons" | "opportunities" | "deliveries"),
+        ] if m == Method::GET => {
+            let id = parse_id(id)?;
+            if store::get(&db, &ORGANISATION, id)?.is_none() {
+                return Err(ApiError::not_found(format!(
+                    "Organisation {id} was not found"
+                )));
+            }
+            let e = entity(child).unwrap_or(&PERSON);
+            let column = format!("{}OrganisationId", e.prefix);
+            list(&db, e, req, Some((&column, id)))
+        }
         [name] => match entity(name) {
             Some(e) => match *m {
                 Method::GET => list(&db, e, req, None),
@@ -111,6 +108,42 @@ pub fn route(sim: &Sim, req: &Req<'_>) -> Res {
     }
 }
 
+/// `/QuotationLines…`: lines, the catalogue (linked data) and its setup.
+fn quotation_routes(sim: &Sim, db: &Connection, req: &Req<'_>) -> Res {
+    let m = req.method;
+    match req.segs {
+        ["quotationlines", "linkedsetup"] if m == Method::GET => {
+            Ok(json_ok(linked_setup(sim.cfg.linked_data)))
+        }
+        ["quotationlines", "linkeddata"] => match *m {
+            Method::GET => Ok(json_ok(Value::Array(store::list(
+                db,
+                &LINKED_DATA,
+                Paging {
+                    page: 1,
+                    size: i64::MAX / 2,
+                },
+                None,
+            )?))),
+            Method::POST => create_linked(db, req),
+            Method::DELETE => {
+                db.execute("DELETE FROM LinkedData", [])
+                    .map_err(ApiError::db)?;
+                Ok(empty())
+            }
+            _ => not_allowed(req),
+        },
+        ["quotationlines", "linkeddata", id] => one_linked(db, req, parse_id(id)?),
+        ["quotationlines"] => match *m {
+            Method::GET => list(db, &QUOTATION_LINE, req, None),
+            Method::POST => create_line(sim, db, req),
+            _ => not_allowed(req),
+        },
+        ["quotationlines", id] => one_line(sim, db, req, parse_id(id)?),
+        _ => no_route(req),
+    }
+}
+
 fn entity(seg: &str) -> Option<&'static Entity> {
     Some(match seg {
         "persons" => &PERSON,
@@ -122,7 +155,7 @@ fn entity(seg: &str) -> Option<&'static Entity> {
 }
 
 fn json_ok(v: Value) -> Response {
-    (StatusCode::OK, axum::Json(v)).into_response()
+    super::json_response(StatusCode::OK, &v)
 }
 
 fn empty() -> Response {

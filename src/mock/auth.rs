@@ -88,7 +88,7 @@ pub fn endpoint(sim: &Sim, req: &Req<'_>) -> Response {
         ["auth", "apilogin"] => {
             let code = field(req, "authCode");
             if code.as_deref() == Some(sim.cfg.app_token.as_str()) {
-                axum::Json(sim.auth.issue(sim.cfg.token_ttl)).into_response()
+                super::json_response(StatusCode::OK, &sim.auth.issue(sim.cfg.token_ttl))
             } else {
                 failed(if code.is_some() {
                     "The application token is not valid"
@@ -103,7 +103,7 @@ pub fn endpoint(sim: &Sim, req: &Req<'_>) -> Response {
                 .as_ref()
                 .is_some_and(|t| sim.auth.refresh.lock().is_ok_and(|m| m.contains_key(t)));
             if known {
-                axum::Json(sim.auth.issue(sim.cfg.token_ttl)).into_response()
+                super::json_response(StatusCode::OK, &sim.auth.issue(sim.cfg.token_ttl))
             } else {
                 failed("The refresh token is not valid")
             }
@@ -118,7 +118,7 @@ fn failed(description: &str) -> Response {
         "AccessToken": null, "RefreshToken": null, "Error": "invalid_grant",
         "ErrorDescription": description, "IsError": true, "ExpiresIn": 0, "TokenType": null,
     });
-    (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
+    super::json_response(StatusCode::BAD_REQUEST, &body)
 }
 
 /// A form field from a url-encoded or multipart body, or (legacy) a header of that name.

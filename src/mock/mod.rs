@@ -70,6 +70,16 @@ impl Config {
     }
 }
 
+/// A JSON response as ASP.NET Core sends it (`application/json; charset=utf-8`).
+pub fn json_response(status: StatusCode, value: &serde_json::Value) -> Response {
+    (
+        status,
+        [("content-type", "application/json; charset=utf-8")],
+        value.to_string(),
+    )
+        .into_response()
+}
+
 /// A webCRM-shaped error: `{"Message": …, "Type": "…Exception"}` (401 has an empty body).
 #[derive(Debug)]
 pub struct ApiError {
@@ -120,11 +130,10 @@ impl IntoResponse for ApiError {
         if self.status == StatusCode::UNAUTHORIZED {
             return (self.status, [("www-authenticate", "Bearer")]).into_response();
         }
-        (
+        json_response(
             self.status,
-            axum::Json(json!({"Message": self.message, "Type": self.kind})),
+            &json!({"Message": self.message, "Type": self.kind}),
         )
-            .into_response()
     }
 }
 
@@ -264,10 +273,9 @@ fn too_many(wait: u64, limit: u32) -> Response {
         "Message": format!("The request was throttled. The limit of {limit} requests per minute is reached"),
         "Type": "TooManyRequestsException",
     });
-    (
-        StatusCode::TOO_MANY_REQUESTS,
-        [("retry-after", wait.to_string())],
-        axum::Json(body),
-    )
-        .into_response()
+    let mut r = json_response(StatusCode::TOO_MANY_REQUESTS, &body);
+    if let Ok(v) = axum::http::HeaderValue::from_str(&wait.to_string()) {
+        r.headers_mut().insert("retry-after", v);
+    }
+    r
 }

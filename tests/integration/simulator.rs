@@ -611,3 +611,37 @@ fn environments_mock_yaml_points_at_a_separately_started_simulator() {
     assert_eq!(out.code, 0, "{}", out.all());
     assert!(out.stdout.contains("15 passed"), "{}", out.stdout);
 }
+
+#[test]
+fn lists_by_organisation_and_json_content_type() {
+    let m = Mock::start(&[]);
+    let t = m.token();
+    let (status, headers, persons) = m.call(
+        "GET",
+        "/Persons/ByOrganisation/2?Page=1&Size=100",
+        Some(&t),
+        None,
+    );
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "application/json; charset=utf-8");
+    let persons = persons.as_array().unwrap().clone();
+    assert!(!persons.is_empty());
+    assert!(persons.iter().all(|p| p["PersonOrganisationId"] == 2));
+    let (_, _, same) = m.call(
+        "GET",
+        "/Organisations/2/Persons?Page=1&Size=100",
+        Some(&t),
+        None,
+    );
+    assert_eq!(same, Value::Array(persons));
+    assert_eq!(
+        m.call("GET", "/Organisations/9999/Persons", Some(&t), None)
+            .0,
+        404
+    );
+    let (status, headers, _) = m.call("GET", "/Persons/424242", Some(&t), None);
+    assert_eq!(
+        (status, headers["content-type"].to_str().unwrap()),
+        (404, "application/json; charset=utf-8")
+    );
+}
