@@ -18,6 +18,8 @@ pub struct Terminal<W: Write> {
     /// Requests in the current run, for the live progress line.
     planned: usize,
     progress_shown: bool,
+    /// When output was last flushed.
+    last_flush: std::time::Instant,
 }
 
 impl<W: Write> Terminal<W> {
@@ -32,6 +34,7 @@ impl<W: Write> Terminal<W> {
             total: Summary::default(),
             planned: 0,
             progress_shown: false,
+            last_flush: std::time::Instant::now(),
         }
     }
 
@@ -118,8 +121,12 @@ impl<W: Write> Terminal<W> {
         if self.verbose || r.status == Status::Rendered {
             self.exchange(r)?;
         }
-        if self.flush_lines {
+        // On a pipe (CI logs), lines stream as requests finish; only sub-millisecond requests
+        // (local benchmarks) are batched, and never for more than 100 ms.
+        let slow = r.duration >= Duration::from_millis(1) || r.response.is_none();
+        if self.flush_lines || slow || self.last_flush.elapsed() >= Duration::from_millis(100) {
             self.out.flush()?;
+            self.last_flush = std::time::Instant::now();
         }
         Ok(())
     }

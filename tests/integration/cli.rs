@@ -81,3 +81,45 @@ fn a_directory_runs_every_yaml_in_name_order() {
         out.stdout
     );
 }
+
+#[test]
+fn output_streams_through_a_pipe_while_the_run_goes_on() {
+    use std::io::{BufRead, BufReader};
+    let s = TestServer::start();
+    let dir = temp_dir("stream");
+    write(
+        &dir,
+        "c.yaml",
+        &format!(
+            "name: stream\nitems:\n  - name: first\n    url: {0}/slow?ms=5\n  - name: second\n    url: {0}/json\n    delay: 3s\n",
+            s.url
+        ),
+    );
+    let mut child = runner(&dir)
+        .args(["run", "c.yaml"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_millis(2500);
+    let mut seen = Vec::new();
+    while std::time::Instant::now() < deadline {
+        if let Ok(l) = rx.recv_timeout(std::time::Duration::from_millis(100)) {
+            seen.push(l);
+        }
+        if seen.iter().any(|l| l.contains("✓ first")) {
+            break;
+        }
+    }
+    let _ = child.wait();
+    assert!(
+        seen.iter().any(|l| l.contains("✓ first")),
+        "the first result must arrive before the slow second request ends: {seen:?}"
+    );
+}
