@@ -381,14 +381,7 @@ impl Exporter {
         let mut query = Vec::new();
         if let Some(Kind::Map(q)) = get(n, "query").map(|q| &q.kind) {
             for (k, _, v) in q {
-                let values: Vec<String> = match &v.kind {
-                    Kind::Seq(items) => items
-                        .iter()
-                        .map(|i| text(Some(i)).unwrap_or_default())
-                        .collect(),
-                    Kind::Scalar(Value::Null) => vec![String::new()],
-                    _ => vec![text(Some(v)).unwrap_or_default()],
-                };
+                let values = pair_values(v);
                 for value in values {
                     query.push(
                         json!({"key": postman_template(k), "value": postman_template(&value)}),
@@ -648,6 +641,18 @@ impl Exporter {
     }
 }
 
+/// The values of a `query:` or `form:` entry: a list repeats the key; null is empty.
+fn pair_values(v: &Node) -> Vec<String> {
+    match &v.kind {
+        Kind::Seq(items) => items
+            .iter()
+            .map(|i| text(Some(i)).unwrap_or_default())
+            .collect(),
+        Kind::Scalar(Value::Null) => vec![String::new()],
+        _ => vec![text(Some(v)).unwrap_or_default()],
+    }
+}
+
 fn body(n: &Node) -> Option<Value> {
     if let Some(j) = get(n, "json") {
         let v = postman_value(&j.to_json());
@@ -658,13 +663,7 @@ fn body(n: &Node) -> Option<Value> {
     if let Some(Kind::Map(f)) = get(n, "form").map(|f| &f.kind) {
         let mut fields = Vec::new();
         for (k, _, v) in f {
-            let values: Vec<String> = match &v.kind {
-                Kind::Seq(items) => items
-                    .iter()
-                    .map(|i| text(Some(i)).unwrap_or_default())
-                    .collect(),
-                _ => vec![text(Some(v)).unwrap_or_default()],
-            };
+            let values = pair_values(v);
             for value in values {
                 fields.push(json!({"key": k, "value": postman_template(&value), "type": "text"}));
             }
