@@ -9,46 +9,42 @@ use regex::Regex;
 
 use crate::model::{Auth, Body, CaptureSource, Collection, Matcher, Op, Request};
 use crate::source::{Diagnostic, Span};
-use crate::template::{self, Source, Tpl};
+use crate::template::{self, Source};
 
 /// Every template source in a request, with whether `response` is in scope for it.
 pub fn request_sources(r: &Request) -> Vec<(&Arc<Source>, bool)> {
-    fn add<'a>(t: &'a Tpl, out: &mut Vec<&'a Arc<Source>>) {
-        template::sources_of(t, out);
-    }
-    let mut plain = Vec::new();
     let mut out: Vec<&Arc<Source>> = Vec::new();
-    add(&r.url, &mut out);
-    r.query.iter().for_each(|(_, t)| add(t, &mut out));
-    r.headers.iter().for_each(|(_, t)| add(t, &mut out));
+    let mut add = |t| template::sources_of(t, &mut out);
+    add(&r.url);
+    r.query.iter().for_each(|(_, t)| add(t));
+    r.headers.iter().for_each(|(_, t)| add(t));
     match &r.auth {
         Auth::None => {}
-        Auth::Bearer(t) => add(t, &mut out),
+        Auth::Bearer(t) => add(t),
         Auth::Basic { username, password } => {
-            add(username, &mut out);
-            add(password, &mut out);
+            add(username);
+            add(password);
         }
     }
     match &r.body {
-        Some(Body::Json(t) | Body::Raw(t)) => add(t, &mut out),
-        Some(Body::Form(f)) => f.iter().for_each(|(_, t)| add(t, &mut out)),
+        Some(Body::Json(t) | Body::Raw(t)) => add(t),
+        Some(Body::Form(f)) => f.iter().for_each(|(_, t)| add(t)),
         None => {}
     }
-    for w in &r.when {
-        add(w, &mut out);
-    }
+    r.when.iter().for_each(&mut add);
     for a in &r.expect {
         matcher_sources(&a.matcher, &mut out);
     }
-    plain.extend(out.into_iter().map(|s| (s, false)));
+    let mut sources: Vec<(&Arc<Source>, bool)> = out.into_iter().map(|s| (s, false)).collect();
+    // Capture expressions also see `response`.
     for c in &r.captures {
         if let CaptureSource::Expr(t) = &c.source {
             let mut v = Vec::new();
             template::sources_of(t, &mut v);
-            plain.extend(v.into_iter().map(|s| (s, true)));
+            sources.extend(v.into_iter().map(|s| (s, true)));
         }
     }
-    plain
+    sources
 }
 
 fn matcher_sources<'a>(m: &'a Matcher, out: &mut Vec<&'a Arc<Source>>) {

@@ -109,6 +109,17 @@ pub struct Message {
     pub excerpt: Option<String>,
 }
 
+impl Message {
+    /// A message without a place in a file.
+    pub fn plain(text: String) -> Self {
+        Self {
+            text,
+            location: None,
+            excerpt: None,
+        }
+    }
+}
+
 /// The request as sent, masked.
 #[derive(Debug, Clone)]
 pub struct SentRequest {

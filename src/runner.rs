@@ -190,11 +190,7 @@ impl Runner {
             Err(message) => {
                 result.status = Status::Error;
                 let text = st.redactor.mask(&message);
-                result.messages.push(Message {
-                    text,
-                    location: None,
-                    excerpt: None,
-                });
+                result.messages.push(Message::plain(text));
                 return result;
             }
         };
@@ -234,11 +230,7 @@ impl Runner {
             });
         if undecidable {
             let text = "`when` depends on values captured at run time; shown anyway".to_string();
-            result.messages.push(Message {
-                text,
-                location: None,
-                excerpt: None,
-            });
+            result.messages.push(Message::plain(text));
         }
         let outcome = {
             let resolver = self.resolver(st, req);
@@ -296,12 +288,7 @@ impl Runner {
                         result.status = Status::Failed;
                         let text =
                             format!("capture `{}` failed: {}", c.name, st.redactor.mask(&why));
-                        let location = format!(
-                            "{}:{}:{}",
-                            c.loc.file.name(),
-                            c.loc.span.line,
-                            c.loc.span.col
-                        );
+                        let location = c.loc.describe();
                         result.messages.push(Message {
                             text,
                             location: Some(location),
@@ -425,10 +412,6 @@ fn dry_run(st: &mut RunState, req: &Request, result: &mut RequestResult) {
             "captured at run time, unknown in a dry run: {}",
             names.join(", ")
         );
-        result.messages.push(Message {
-            text,
-            location: None,
-            excerpt: None,
-        });
+        result.messages.push(Message::plain(text));
     }
 }

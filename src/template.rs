@@ -248,10 +248,7 @@ impl Templates {
             wrapped = format!("{{{{ {text} }}}}");
             &wrapped
         };
-        match self.compile_str(text, loc, style, true)? {
-            Tpl::Lit(v) => Ok(Tpl::Lit(v)),
-            other => Ok(other),
-        }
+        self.compile_str(text, loc, style, true)
     }
 
     /// Renders a template tree against a ready context (tests and tools; the runner goes
