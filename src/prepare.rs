@@ -152,6 +152,7 @@ fn bad(req: &Request, message: String, help: &str) -> RenderError {
     RenderError {
         diagnostic: Box::new(d),
         undefined: vec![],
+        undefined_value: false,
     }
 }
 

@@ -95,7 +95,7 @@ impl<'a> Resolver<'a> {
         }
         let (ctx, missing) = self.context(&src.vars, stack)?;
         self.templates.render_leaf(src, native, &ctx).map_err(|mut e| {
-            if e.diagnostic.message.starts_with("undefined") && !missing.is_empty() {
+            if e.undefined_value && !missing.is_empty() {
                 e.diagnostic.message = format!("undefined variable `{}`", missing.join("`, `"));
                 e.diagnostic.label = "used here".into();
                 e.diagnostic.help = Some(
@@ -199,6 +199,7 @@ impl<'a> Resolver<'a> {
             return Err(RenderError {
                 diagnostic: Box::new(d),
                 undefined: vec![],
+                undefined_value: false,
             });
         }
         stack.push(name.to_string());

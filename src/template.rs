@@ -70,6 +70,8 @@ pub struct RenderError {
     pub diagnostic: Box<Diagnostic>,
     /// The variables that were undefined, when that was the cause.
     pub undefined: Vec<String>,
+    /// minijinja failed on an undefined value (the resolver then names the variables).
+    pub undefined_value: bool,
 }
 
 /// Functions every template can call (besides minijinja's own).
@@ -313,6 +315,7 @@ impl Templates {
         RenderError {
             diagnostic,
             undefined: Vec::new(),
+            undefined_value: e.kind() == ErrorKind::UndefinedError,
         }
     }
 
